@@ -1,0 +1,81 @@
+# The two commands of the README: `make run` and `make test` (and `make bench`).
+# Every step a fresh machine needs is here; nothing is installed by hand.
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+PORT ?= 8000
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+export DEMO_PASSWORD ?= frontdesk-demo
+
+# Packages from Debian the tests need that a fresh machine lacks.
+TEST_DEBS := chromium chromium-driver gettext
+
+.PHONY: run test bench setup services migrate messages seed browsers lint format clean
+
+$(VENV)/.python:
+	@python=$$(scripts/find-python) && echo "Using $$python ($$($$python --version))" && \
+	  $$python -m venv $(VENV) && $(VENV)/bin/pip install -q --upgrade "pip==25.3"
+	@touch $@
+
+# pip >= 25.1 installs PEP 735 dependency groups straight from pyproject.toml.
+$(VENV)/.app: $(VENV)/.python pyproject.toml
+	$(VENV)/bin/pip install -q --group app
+	$(VENV)/bin/pip install -q --no-deps --group beat
+	@touch $@
+
+$(VENV)/.test: $(VENV)/.app pyproject.toml
+	$(VENV)/bin/pip install -q --group test
+	@touch $@
+
+services: $(VENV)/.app
+	@$(PY) scripts/check_services.py
+
+migrate: services
+	DEBUG=1 $(MANAGE) migrate --noinput
+
+messages: $(VENV)/.app
+	@command -v msgfmt >/dev/null || $(MAKE) debs
+	DEBUG=1 $(MANAGE) compilemessages --ignore=.venv -v 0
+
+seed: migrate
+	DEBUG=1 $(MANAGE) seed_demo --if-empty
+
+setup: migrate messages seed
+
+run: export DEBUG := 1
+run: export SECRET_KEY ?= development-only-frontdesk-key-do-not-use-in-production
+run: export WEB_PORT := $(PORT)
+run: setup
+	@echo
+	@echo "  物业客服前台: http://127.0.0.1:$(PORT)/   (admin: http://127.0.0.1:$(PORT)/admin/)"
+	@echo "  Demo logins (password $(DEMO_PASSWORD)): clerk, clerk2, supervisor, engineer"
+	@echo "  Ctrl-C stops web, worker and beat together."
+	@echo
+	$(VENV)/bin/honcho start -f Procfile
+
+debs:
+	@if [ "$$(id -u)" != 0 ]; then echo "Run as root, or install: $(TEST_DEBS)"; exit 1; fi
+	apt-get update -qq || true
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(TEST_DEBS) >/dev/null
+
+browsers:
+	@[ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] && command -v msgfmt >/dev/null || $(MAKE) debs
+
+test: export SECRET_KEY ?= test-only-frontdesk-key-not-for-production-0123456789
+test: $(VENV)/.test browsers migrate messages
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	DEBUG=1 $(MANAGE) makemigrations --check --dry-run >/dev/null
+	$(VENV)/bin/pytest
+
+bench: setup
+	DEBUG=0 $(MANAGE) bench
+
+lint: $(VENV)/.test
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+clean:
+	rm -rf $(VENV) staticfiles

@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+
+from frontdesk.models import Heartbeat, Site, User
+
+HEARTBEAT_NAME = "celery"
+
+
+def sites_for_user(user: User) -> list[Site]:
+    """The active sites a user works at, in a stable order (the first is the default)."""
+    if not user.is_authenticated:
+        return []
+    sites = Site.objects.filter(is_active=True)
+    if not user.is_superuser:
+        sites = sites.filter(staff=user)
+    return list(sites.order_by("id"))
+
+
+@dataclass(frozen=True)
+class Health:
+    db: str
+    broker: str
+    worker: str
+    heartbeat_at: datetime | None
+
+    @property
+    def ok(self) -> bool:
+        # The worker is reported but does not fail the check: the desk keeps working
+        # without it and the deferred work catches up when it returns.
+        return self.db == "ok" and self.broker == "ok"
+
+
+def health() -> Health:
+    db, heartbeat_at = _check_db()
+    worker = "unknown"
+    if db == "ok":
+        stale_after = timedelta(seconds=3 * settings.HEARTBEAT_INTERVAL_SECONDS)
+        if heartbeat_at is None:
+            worker = "no heartbeat yet"
+        elif timezone.now() - heartbeat_at > stale_after:
+            worker = "stale"
+        else:
+            worker = "ok"
+    return Health(db=db, broker=_check_broker(), worker=worker, heartbeat_at=heartbeat_at)
+
+
+def _check_db() -> tuple[str, datetime | None]:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        beat = Heartbeat.objects.filter(name=HEARTBEAT_NAME).values_list("beat_at", flat=True)
+        return "ok", beat.first()
+    except Exception as exc:  # any failure means "not answering"; the message says which
+        return f"error: {type(exc).__name__}", None
+
+
+def _check_broker() -> str:
+    from frontdesk.celery import app
+
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, interval_start=0, timeout=1)
+        return "ok"
+    except Exception as exc:
+        return f"error: {type(exc).__name__}"
+
+
+def areas_for_user(user: User) -> list:
+    from frontdesk.areas import AREAS
+
+    return [a for a in AREAS if a.permission is None or user.has_perm(a.permission)]

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import timezone
+
+from frontdesk.models import Department, Heartbeat, Site, User
+from frontdesk.selectors import HEARTBEAT_NAME
+
+# The departments a new site starts with; supervisors rename, add or retire them in admin.
+DEFAULT_DEPARTMENTS = [
+    ("客服部", Department.Kind.CUSTOMER_SERVICE),
+    ("工程部", Department.Kind.ENGINEERING),
+    ("秩序部", Department.Kind.SECURITY),
+    ("环境部", Department.Kind.ENVIRONMENT),
+    ("财务部", Department.Kind.FINANCE),
+]
+
+
+def heartbeat_record(*, hostname: str) -> Heartbeat:
+    beat, _ = Heartbeat.objects.update_or_create(
+        name=HEARTBEAT_NAME, defaults={"beat_at": timezone.now(), "hostname": hostname[:200]}
+    )
+    return beat
+
+
+@transaction.atomic
+def site_create(*, name: str, address: str, service_phone: str) -> Site:
+    site = Site.objects.create(name=name, address=address, service_phone=service_phone)
+    departments_create_defaults(site=site)
+    return site
+
+
+def departments_create_defaults(*, site: Site) -> list[Department]:
+    existing = set(site.departments.values_list("name", flat=True))
+    return Department.objects.bulk_create(
+        Department(site=site, name=name, kind=kind, sort_order=index)
+        for index, (name, kind) in enumerate(DEFAULT_DEPARTMENTS)
+        if name not in existing
+    )
+
+
+@transaction.atomic
+def staff_set_role(*, user: User, role: str) -> None:
+    """Make ``role`` (a group name from frontdesk.roles) the user's only role."""
+    from frontdesk import roles
+
+    if role not in roles.ALL_ROLES:
+        raise ValueError(f"unknown role {role!r}")
+    role_groups = Group.objects.filter(name__in=roles.ALL_ROLES)
+    user.groups.remove(*role_groups.exclude(name=role))
+    user.groups.add(role_groups.get(name=role))
+    # Supervisors configure the desk in Django admin.
+    is_staff = role == roles.SUPERVISOR or user.is_superuser
+    if user.is_staff != is_staff:
+        user.is_staff = is_staff
+        user.save(update_fields=["is_staff"])

@@ -1,0 +1,34 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from frontdesk import views
+
+urlpatterns = [
+    path("", views.desk, name="desk"),
+    path("sites/switch/", views.site_switch, name="site_switch"),
+    path("healthz", views.healthz, name="healthz"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/password/",
+        auth_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "accounts/password/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("residents/", include("residents.urls")),
+    path("visitors/", include("visitors.urls")),
+    path("complaints/", include("complaints.urls")),
+    path("notices/", include("notices.urls")),
+    path("coordination/", include("coordination.urls")),
+    path("admin-tasks/", include("admin_tasks.urls")),
+    path("admin/", admin.site.urls),
+]

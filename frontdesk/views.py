@@ -1,0 +1,43 @@
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from frontdesk import selectors
+from frontdesk.access import site_view
+from frontdesk.forms import SiteSwitchForm
+from frontdesk.middleware import SESSION_SITE_ID
+
+
+@site_view()
+def desk(request: HttpRequest) -> HttpResponse:
+    return render(request, "frontdesk/desk.html", {"areas": selectors.areas_for_user(request.user)})
+
+
+@require_POST
+@site_view()
+def site_switch(request: HttpRequest) -> HttpResponse:
+    form = SiteSwitchForm(request.POST, sites=request.sites)
+    if form.is_valid():
+        site = form.cleaned_data["site"]
+        request.session[SESSION_SITE_ID] = site.pk
+        messages.success(request, _("Switched to %(site)s.") % {"site": site.name})
+    else:
+        messages.error(request, form.errors["site"][0])
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        target = "desk"
+    return redirect(target)
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    health = selectors.health()
+    body = {"db": health.db, "broker": health.broker, "worker": health.worker}
+    if health.heartbeat_at:
+        body["heartbeat_at"] = health.heartbeat_at.isoformat()
+    return JsonResponse(body, status=200 if health.ok else 503)
