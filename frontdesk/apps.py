@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,3 +9,21 @@ class FrontdeskConfig(AppConfig):
 
     def ready(self) -> None:
         from frontdesk import signals  # noqa: F401  (connects the login timestamp)
+
+        post_migrate.connect(_ensure_reference_data, dispatch_uid="frontdesk_reference_data")
+
+
+def _ensure_reference_data(sender, app_config=None, apps=None, **kwargs) -> None:
+    # post_migrate is sent once per app; act on the last one, when every app's
+    # permissions exist. A flush (transactional tests) empties these tables and sends
+    # post_migrate again, which puts them back.
+    from django.apps import apps as global_apps
+
+    last = [c for c in global_apps.get_app_configs() if c.models_module is not None][-1]
+    if app_config is None or app_config.label != last.label:
+        return
+    from frontdesk.roles import ensure_roles
+    from frontdesk.schedules import ensure_schedules
+
+    ensure_roles()
+    ensure_schedules()

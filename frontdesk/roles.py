@@ -1,8 +1,14 @@
-"""Roles are Django groups; this module names them once for code and migrations.
+"""Roles are Django groups; this module names them and says what each may do.
 
 The group names are what supervisors see in admin, hence Chinese. Code refers to roles
 only through these constants and through permissions, never through literal names.
+
+``ensure_roles`` is run by the data migration that creates the groups and again after
+every migrate (post_migrate), so a later area only adds its permissions to
+``ROLE_PERMISSIONS`` and a database flush (as transactional tests do) restores them.
 """
+
+from django.apps import apps as global_apps
 
 CLERK = "前台客服"
 SUPERVISOR = "客服主管"
@@ -13,3 +19,43 @@ ALL_ROLES = (CLERK, SUPERVISOR, DEPARTMENT_STAFF)
 # The permission that opens the desk's own areas (records, reception, notices, admin
 # tasks). Department staff work only with what the desk routes to them.
 USE_DESK = "frontdesk.use_desk"
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    CLERK: [USE_DESK],
+    SUPERVISOR: [
+        USE_DESK,
+        "frontdesk.view_site",
+        "frontdesk.change_site",
+        "frontdesk.add_department",
+        "frontdesk.change_department",
+        "frontdesk.view_department",
+        "frontdesk.add_user",
+        "frontdesk.change_user",
+        "frontdesk.view_user",
+        "frontdesk.view_heartbeat",
+        "django_celery_beat.view_periodictask",
+        "django_celery_beat.change_periodictask",
+        "django_celery_beat.view_intervalschedule",
+        "django_celery_beat.add_intervalschedule",
+        "django_celery_beat.view_crontabschedule",
+        "django_celery_beat.add_crontabschedule",
+    ],
+    DEPARTMENT_STAFF: [],
+}
+
+
+def ensure_roles(apps=global_apps) -> None:
+    """Create the role groups and grant them their permissions; idempotent.
+
+    Permissions of models not migrated yet are skipped; the post_migrate run at the end
+    of the same migrate grants them.
+    """
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for role, names in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        wanted = [name.split(".", 1) for name in names]
+        perms = Permission.objects.none()
+        for app_label, codename in wanted:
+            perms |= Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+        group.permissions.add(*perms)

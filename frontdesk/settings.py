@@ -33,12 +33,13 @@ DEBUG = env_bool("DEBUG")
 DEVELOPMENT_SECRET_KEY = "development-only-frontdesk-key-do-not-use-in-production"
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not DEBUG and (
-    len(SECRET_KEY) < 32
+    len(SECRET_KEY) < 50
+    or len(set(SECRET_KEY)) < 5
     or SECRET_KEY.startswith("django-insecure")
     or SECRET_KEY == DEVELOPMENT_SECRET_KEY
 ):
     raise ImproperlyConfigured(
-        "SECRET_KEY must be set to a random value of at least 32 characters when DEBUG is off."
+        "SECRET_KEY must be set to a random value of at least 50 characters when DEBUG is off."
     )
 if not SECRET_KEY:
     SECRET_KEY = DEVELOPMENT_SECRET_KEY
@@ -74,9 +75,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
     "frontdesk.middleware.SessionLimitsMiddleware",
     "frontdesk.middleware.CurrentSiteMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 

@@ -31,4 +31,6 @@ urlpatterns = [
     path("coordination/", include("coordination.urls")),
     path("admin-tasks/", include("admin_tasks.urls")),
     path("admin/", admin.site.urls),
+    # Browsers ask for /favicon.ico on pages (admin) that do not name an icon.
+    path("favicon.ico", views.favicon),
 ]

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -41,3 +42,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
     if health.heartbeat_at:
         body["heartbeat_at"] = health.heartbeat_at.isoformat()
     return JsonResponse(body, status=200 if health.ok else 503)
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    return redirect(static("favicon.svg"), permanent=True)

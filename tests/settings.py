@@ -2,6 +2,9 @@
 
 import os
 
+# Celery prefers this variable to the settings: an exported one would send the tests'
+# messages to another broker.
+os.environ.pop("CELERY_BROKER_URL", None)
 os.environ.setdefault("SECRET_KEY", "test-only-frontdesk-key-not-for-production-0123456789")
 
 from frontdesk.settings import *  # noqa: E402,F403

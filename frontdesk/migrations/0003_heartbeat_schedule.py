@@ -1,26 +1,21 @@
 """Schedule the worker heartbeat in django-celery-beat's tables, where supervisors can
-see and change it in admin."""
+see and change it in admin (frontdesk.schedules)."""
 
-from django.conf import settings
 from django.db import migrations
-
-TASK_NAME = "frontdesk.heartbeat"
 
 
 def schedule(apps, schema_editor):
-    IntervalSchedule = apps.get_model("django_celery_beat", "IntervalSchedule")
-    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    every, _ = IntervalSchedule.objects.get_or_create(
-        every=settings.HEARTBEAT_INTERVAL_SECONDS, period="seconds"
-    )
-    PeriodicTask.objects.update_or_create(
-        name="工作进程心跳（heartbeat）",
-        defaults={"task": TASK_NAME, "interval": every, "enabled": True},
-    )
+    from frontdesk.schedules import ensure_schedules
+
+    ensure_schedules(apps)
 
 
 def unschedule(apps, schema_editor):
-    apps.get_model("django_celery_beat", "PeriodicTask").objects.filter(task=TASK_NAME).delete()
+    from frontdesk.schedules import SCHEDULES
+
+    apps.get_model("django_celery_beat", "PeriodicTask").objects.filter(
+        task__in=[s.task for s in SCHEDULES]
+    ).delete()
 
 
 class Migration(migrations.Migration):

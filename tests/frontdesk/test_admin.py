@@ -1,0 +1,78 @@
+"""Django admin for supervisors: open to them, scoped to their sites like the desk."""
+
+import pytest
+from django.urls import reverse
+
+from frontdesk import roles
+from frontdesk.models import Department
+from tests import factories
+
+
+@pytest.fixture
+def site_c(db):
+    return factories.make_site("远方小区")
+
+
+@pytest.fixture
+def local_supervisor(site_a):
+    return factories.make_user(site_a, role=roles.SUPERVISOR, username="local_boss")
+
+
+def test_it_is_closed_to_clerks(clerk_client):
+    response = clerk_client.get(reverse("admin:index"))
+    assert response.status_code == 302
+    assert reverse("admin:login") in response["Location"]
+
+
+def test_it_opens_to_supervisors_in_chinese(client, local_supervisor):
+    client.force_login(local_supervisor)
+    html = client.get(reverse("admin:index")).content.decode()
+    assert "物业客服前台 · 管理后台" in html
+    assert "部门" in html
+
+
+def test_it_lists_only_the_supervisors_sites_departments(client, local_supervisor, site_a, site_c):
+    client.force_login(local_supervisor)
+    response = client.get(reverse("admin:frontdesk_department_changelist"))
+    assert response.status_code == 200
+    shown = {d.site_id for d in response.context["cl"].result_list}
+    assert shown == {site_a.pk}
+
+
+def test_it_answers_404_for_another_sites_department(client, local_supervisor, site_c):
+    client.force_login(local_supervisor)
+    other = Department.objects.filter(site=site_c).first()
+    url = reverse("admin:frontdesk_department_change", args=[other.pk])
+    # Django admin redirects to its index with a "does not exist" message.
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:index")
+
+
+def test_it_offers_only_the_supervisors_sites_for_a_new_department(
+    client, local_supervisor, site_a, site_c
+):
+    client.force_login(local_supervisor)
+    response = client.get(reverse("admin:frontdesk_department_add"))
+    choices = list(response.context["adminform"].form.fields["site"].queryset)
+    assert choices == [site_a]
+    response = client.post(
+        reverse("admin:frontdesk_department_add"),
+        {"site": site_c.pk, "name": "绿化部", "kind": "other", "sort_order": 9, "is_active": "on"},
+    )
+    assert response.status_code == 200
+    assert not Department.objects.filter(name="绿化部").exists()
+
+
+def test_it_lists_only_staff_of_the_supervisors_sites(client, local_supervisor, clerk, clerk_b):
+    client.force_login(local_supervisor)
+    response = client.get(reverse("admin:frontdesk_user_changelist"))
+    usernames = {u.username for u in response.context["cl"].result_list}
+    assert clerk.username in usernames
+    assert clerk_b.username not in usernames
+
+
+def test_it_lets_supervisors_edit_the_beat_schedule(client, local_supervisor):
+    client.force_login(local_supervisor)
+    response = client.get(reverse("admin:django_celery_beat_periodictask_changelist"))
+    assert response.status_code == 200

@@ -1,0 +1,54 @@
+import pytest
+from django.urls import reverse
+
+from tests import factories
+
+DESK = reverse("desk")
+
+
+def test_it_shows_todays_desk_in_chinese(clerk_client, site_a):
+    response = clerk_client.get(DESK)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "今日工作台" in html
+    assert site_a.name in html
+    assert site_a.service_phone in html
+    for label in ["住户查询", "来访接待", "投诉建议", "公告通知", "内部协调", "行政事务"]:
+        assert label in html
+
+
+def test_it_sends_anonymous_users_to_login(client):
+    response = client.get(DESK)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_it_shows_only_the_current_sites_details(clerk_client, site_b):
+    html = clerk_client.get(DESK).content.decode()
+    assert site_b.name not in html
+    assert site_b.address not in html
+
+
+def test_it_hides_desk_areas_from_department_staff(client, engineer):
+    client.force_login(engineer)
+    html = client.get(DESK).content.decode()
+    assert "投诉建议" in html and "内部协调" in html
+    assert "来访接待" not in html
+    assert 'id="global-search"' not in html
+
+
+def test_it_tells_a_user_without_a_site(client, db):
+    client.force_login(factories.make_user())
+    response = client.get(DESK)
+    assert response.status_code == 403
+    assert "尚未分配小区" in response.content.decode()
+
+
+@pytest.mark.parametrize("sites", [1, 8])
+def test_it_uses_a_fixed_number_of_queries(client, db, django_assert_num_queries, sites):
+    user = factories.make_user(*[factories.make_site() for _ in range(sites)])
+    client.force_login(user)
+    client.get(DESK)  # the first request renews the session (a write); later ones do not
+    # session, user, user's sites, permissions (user's own + groups')
+    with django_assert_num_queries(5):
+        client.get(DESK)

@@ -1,0 +1,47 @@
+from django.urls import reverse
+
+from frontdesk.middleware import SESSION_SITE_ID
+
+SWITCH = reverse("site_switch")
+
+
+def test_it_switches_the_current_site(client, supervisor, site_a, site_b):
+    client.force_login(supervisor)
+    assert f'id="desk-site">{site_a.name}<' in client.get("/").content.decode()
+    response = client.post(SWITCH, {"site": site_b.pk, "next": "/visitors/"}, follow=True)
+    assert response.redirect_chain[-1][0] == "/visitors/"
+    assert client.session[SESSION_SITE_ID] == site_b.pk
+    html = client.get("/").content.decode()
+    assert f'id="desk-site">{site_b.name}<' in html
+    assert "已切换到锦绣华庭" in response.content.decode()
+
+
+def test_it_refuses_a_site_the_user_does_not_work_at(clerk_client, site_a, site_b):
+    response = clerk_client.post(SWITCH, {"site": site_b.pk}, follow=True)
+    assert "您不属于该小区" in response.content.decode()
+    assert SESSION_SITE_ID not in clerk_client.session
+    assert f'id="desk-site">{site_a.name}<' in clerk_client.get("/").content.decode()
+
+
+def test_it_rejects_nonsense_without_an_error_page(clerk_client):
+    response = clerk_client.post(SWITCH, {"site": "'; DROP TABLE x; --"})
+    assert response.status_code == 302
+
+
+def test_it_never_redirects_off_site(client, supervisor, site_b):
+    client.force_login(supervisor)
+    response = client.post(SWITCH, {"site": site_b.pk, "next": "https://evil.example/"})
+    assert response["Location"] == "/"
+
+
+def test_it_falls_back_when_the_user_leaves_the_site(client, supervisor, site_a, site_b):
+    client.force_login(supervisor)
+    client.post(SWITCH, {"site": site_b.pk})
+    supervisor.sites.remove(site_b)
+    assert f'id="desk-site">{site_a.name}<' in client.get("/").content.decode()
+
+
+def test_it_needs_login_and_post(client, clerk):
+    assert client.post(SWITCH, {"site": 1})["Location"].startswith(reverse("login"))
+    client.force_login(clerk)
+    assert client.get(SWITCH).status_code == 405
