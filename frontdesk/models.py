@@ -98,3 +98,36 @@ class Heartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} @ {self.beat_at:%Y-%m-%d %H:%M:%S}"
+
+
+class PersonalDataAccess(models.Model):
+    """A record that someone saw a full phone or ID number (revealed or exported)."""
+
+    class Action(models.TextChoices):
+        REVEAL = "reveal", _("Revealed on screen")
+        EXPORT = "export", _("Exported")
+
+    user = models.ForeignKey(
+        User, verbose_name=_("staff member"), on_delete=models.PROTECT, related_name="+"
+    )
+    site = models.ForeignKey(
+        Site, verbose_name=_("site"), on_delete=models.PROTECT, related_name="+"
+    )
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    # "residents.resident"; kept as text so the record outlives the row it names.
+    model = models.CharField(_("record type"), max_length=60)
+    object_id = models.CharField(_("record"), max_length=40, blank=True)
+    field = models.CharField(_("field"), max_length=60)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+
+    objects = SiteScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("personal data access")
+        verbose_name_plural = _("personal data accesses")
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.get_action_display()} {self.model}#{self.object_id}.{self.field}"

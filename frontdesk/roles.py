@@ -39,6 +39,23 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "django_celery_beat.add_intervalschedule",
         "django_celery_beat.view_crontabschedule",
         "django_celery_beat.add_crontabschedule",
+        "frontdesk.view_personaldataaccess",
+        "residents.import_roster",
+        *[
+            f"residents.{action}_{model}"
+            for model in (
+                "building",
+                "house",
+                "resident",
+                "occupancy",
+                "vehicle",
+                "bill",
+                "payment",
+                "recordrequest",
+            )
+            for action in ("view", "add", "change")
+        ],
+        "residents.view_rosterimport",
     ],
     DEPARTMENT_STAFF: [],
 }

@@ -4,7 +4,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
-from frontdesk.models import Department, Heartbeat, Site, User
+from frontdesk.models import Department, Heartbeat, PersonalDataAccess, Site, User
 from frontdesk.selectors import HEARTBEAT_NAME
 
 # The departments a new site starts with; supervisors rename, add or retire them in admin.
@@ -55,3 +55,25 @@ def staff_set_role(*, user: User, role: str) -> None:
     if user.is_staff != is_staff:
         user.is_staff = is_staff
         user.save(update_fields=["is_staff"])
+
+
+def personal_data_access_log(
+    *,
+    user: User,
+    site: Site,
+    obj,
+    field: str,
+    action: str = PersonalDataAccess.Action.REVEAL,
+    ip_address: str | None = None,
+    description: str = "",
+) -> PersonalDataAccess:
+    return PersonalDataAccess.objects.create(
+        user=user,
+        site=site,
+        action=action,
+        model=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        field=field,
+        description=description[:200] or (str(obj)[:200] if obj is not None else ""),
+        ip_address=ip_address,
+    )

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.desk, name="desk"),
     path("sites/switch/", views.site_switch, name="site_switch"),
     path("healthz", views.healthz, name="healthz"),
+    path("reveal/<str:label>/<int:pk>/<str:field>/", views.reveal, name="reveal"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

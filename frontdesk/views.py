@@ -1,5 +1,6 @@
+from django.apps import apps
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -7,10 +8,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from frontdesk import selectors
+from frontdesk import revealable, selectors, services
 from frontdesk.access import site_view
 from frontdesk.forms import SiteSwitchForm
 from frontdesk.middleware import SESSION_SITE_ID
+from frontdesk.scoping import get_for_site_or_404
 
 
 @site_view()
@@ -46,3 +48,21 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 def favicon(request: HttpRequest) -> HttpResponse:
     return redirect(static("favicon.svg"), permanent=True)
+
+
+@never_cache
+@require_POST
+@site_view()
+def reveal(request: HttpRequest, label: str, pk: int, field: str) -> HttpResponse:
+    """The full value of one masked field of one record of the current site; logged."""
+    if revealable.masker(label, field) is None:
+        raise Http404
+    obj = get_for_site_or_404(apps.get_model(label), request.site, pk=pk)
+    services.personal_data_access_log(
+        user=request.user,
+        site=request.site,
+        obj=obj,
+        field=field,
+        ip_address=request.META.get("REMOTE_ADDR"),
+    )
+    return render(request, "frontdesk/revealed.html", {"value": getattr(obj, field)})

@@ -58,7 +58,8 @@ class House(models.Model):
     # 0 when the building has no entrances (单元): the code then reads 3栋1201.
     unit = models.PositiveSmallIntegerField(_("entrance"), default=0)
     floor = models.SmallIntegerField(_("floor"))
-    room = models.CharField(_("room number"), max_length=10)
+    # "C" collation: a plain btree index then answers LIKE '12%' while a clerk types.
+    room = models.CharField(_("room number"), max_length=10, db_collation="C")
     floor_area = models.DecimalField(
         _("floor area (m²)"), max_digits=8, decimal_places=2, null=True, blank=True
     )
@@ -77,7 +78,9 @@ class House(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["building", "unit", "room"], name="house_unique_room")
         ]
-        indexes = [models.Index(fields=["site", "room"], name="house_site_room")]
+        indexes = [
+            models.Index(fields=["site", "room"], name="house_site_room"),
+        ]
 
     def __str__(self) -> str:
         return self.label
@@ -158,3 +161,286 @@ class Occupancy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.resident} · {self.house} · {self.get_relation_display()}"
+
+
+class Vehicle(models.Model):
+    """A resident's registered vehicle; the lookup finds its owner by plate."""
+
+    site = models.ForeignKey(
+        Site, verbose_name=_("site"), on_delete=models.CASCADE, related_name="+"
+    )
+    resident = models.ForeignKey(
+        Resident, verbose_name=_("owner"), on_delete=models.CASCADE, related_name="vehicles"
+    )
+    plate = models.CharField(_("plate number"), max_length=10)
+    parking_space = models.ForeignKey(
+        House,
+        verbose_name=_("parking space"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="vehicles",
+        limit_choices_to={"use": "parking"},
+    )
+
+    objects = SiteScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("vehicle")
+        verbose_name_plural = _("vehicles")
+        ordering = ["plate"]
+        constraints = [
+            models.UniqueConstraint(fields=["site", "plate"], name="vehicle_unique_plate")
+        ]
+
+    def __str__(self) -> str:
+        return self.plate
+
+
+class SearchTerm(models.Model):
+    """One key under which the lookup finds a resident.
+
+    Why a table of terms: names are two to four Chinese characters, so the usual tools do
+    not help — pg_trgm skips CJK characters under a C ctype and cannot index terms shorter
+    than three characters, and ``icontains`` over several columns scans every row. Instead
+    each resident gets a handful of short keys (see residents.search.terms_for): every
+    suffix of the name (张三丰, 三丰, 丰), the full pinyin and the initials from each
+    syllable on (zhangsanfeng, sanfeng, feng; zsf, sf, f), the phone numbers and their last
+    four digits, and vehicle plates. A prefix match on a suffix is a substring match, so
+    every lookup key is one range scan of the (site, term) btree in "C" collation (which
+    LIKE 'x%' can use), whatever the key's length or script.
+    """
+
+    class Kind(models.IntegerChoices):
+        # Lower sorts first: how good a match of this kind is.
+        NAME = 1
+        PHONE = 2
+        PINYIN = 3
+        INITIALS = 4
+        PLATE = 5
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="+")
+    resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="search_terms")
+    term = models.CharField(max_length=64, db_collation="C")
+    kind = models.PositiveSmallIntegerField(choices=Kind.choices)
+    # 0 when the term starts where the key starts (a name's first character, a whole
+    # phone): such matches rank above matches in the middle.
+    offset = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["site", "term"], name="searchterm_site_term")]
+
+    def __str__(self) -> str:
+        return self.term
+
+
+class FeeKind(models.TextChoices):
+    PROPERTY = "property", _("Property fee")
+    WATER = "water", _("Water")
+    ELECTRICITY = "electricity", _("Electricity")
+    PARKING = "parking", _("Parking fee")
+    SHARED = "shared", _("Shared utilities")
+    OTHER = "other", _("Other")
+
+
+class Bill(models.Model):
+    """What a house owes for one fee and one period, as finance issued it."""
+
+    site = models.ForeignKey(
+        Site, verbose_name=_("site"), on_delete=models.CASCADE, related_name="+"
+    )
+    house = models.ForeignKey(
+        House, verbose_name=_("house"), on_delete=models.CASCADE, related_name="bills"
+    )
+    kind = models.CharField(_("fee"), max_length=20, choices=FeeKind.choices)
+    # The first day of the month billed.
+    period = models.DateField(_("period"))
+    amount = models.DecimalField(_("amount due"), max_digits=10, decimal_places=2)
+    due_date = models.DateField(_("due date"))
+    paid_amount = models.DecimalField(_("amount paid"), max_digits=10, decimal_places=2, default=0)
+
+    objects = SiteScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("bill")
+        verbose_name_plural = _("bills")
+        ordering = ["-period", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["house", "kind", "period"], name="bill_unique_period"),
+            models.CheckConstraint(condition=models.Q(amount__gte=0), name="bill_amount_positive"),
+        ]
+        indexes = [
+            models.Index(fields=["house", "-period"], name="bill_house_period"),
+            # Only unpaid bills are ever summed for arrears: a small partial index.
+            models.Index(
+                fields=["site", "house"],
+                name="bill_unpaid",
+                condition=models.Q(paid_amount__lt=models.F("amount")),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.house} {self.get_kind_display()} {self.period:%Y-%m}"
+
+    @property
+    def outstanding(self):
+        return max(self.amount - self.paid_amount, 0)
+
+
+class Payment(models.Model):
+    """A payment as finance reported it; the desk records, it does not take money."""
+
+    class Method(models.TextChoices):
+        CASH = "cash", _("Cash")
+        WECHAT = "wechat", _("WeChat Pay")
+        ALIPAY = "alipay", _("Alipay")
+        CARD = "card", _("Bank card")
+        TRANSFER = "transfer", _("Bank transfer")
+
+    site = models.ForeignKey(
+        Site, verbose_name=_("site"), on_delete=models.CASCADE, related_name="+"
+    )
+    house = models.ForeignKey(
+        House, verbose_name=_("house"), on_delete=models.CASCADE, related_name="payments"
+    )
+    bill = models.ForeignKey(
+        Bill,
+        verbose_name=_("bill"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="payments",
+    )
+    paid_on = models.DateField(_("paid on"))
+    amount = models.DecimalField(_("amount"), max_digits=10, decimal_places=2)
+    method = models.CharField(_("method"), max_length=20, choices=Method.choices)
+    receipt_no = models.CharField(_("receipt number"), max_length=40)
+
+    objects = SiteScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        ordering = ["-paid_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["site", "receipt_no"], name="payment_unique_receipt"),
+        ]
+        indexes = [models.Index(fields=["house", "-paid_on"], name="payment_house_date")]
+
+    def __str__(self) -> str:
+        return self.receipt_no
+
+
+class RecordRequest(models.Model):
+    """查询登记: what someone asked the desk about a house or resident, and the answer."""
+
+    class Asker(models.TextChoices):
+        RESIDENT = "resident", _("Resident")
+        CALLER = "caller", _("Caller")
+        VISITOR = "visitor", _("Visitor")
+
+    class Channel(models.TextChoices):
+        IN_PERSON = "in_person", _("In person")
+        PHONE = "phone", _("Phone")
+
+    site = models.ForeignKey(
+        Site, verbose_name=_("site"), on_delete=models.CASCADE, related_name="+"
+    )
+    house = models.ForeignKey(
+        House,
+        verbose_name=_("house"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="requests",
+    )
+    resident = models.ForeignKey(
+        Resident,
+        verbose_name=_("resident"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="requests",
+    )
+    asker_kind = models.CharField(
+        _("asked by"), max_length=10, choices=Asker.choices, default=Asker.RESIDENT
+    )
+    asker_name = models.CharField(_("name of the person asking"), max_length=50, blank=True)
+    channel = models.CharField(
+        _("channel"), max_length=10, choices=Channel.choices, default=Channel.IN_PERSON
+    )
+    question = models.TextField(_("question"), max_length=2000)
+    answer = models.TextField(_("answer given"), max_length=2000, blank=True)
+    referred_to = models.ForeignKey(
+        "frontdesk.Department",
+        verbose_name=_("referred to"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        "frontdesk.User", verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True, db_index=True)
+
+    objects = SiteScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("records request")
+        verbose_name_plural = _("records requests")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["site", "-created_at"], name="recordrequest_site_date")]
+
+    def __str__(self) -> str:
+        return self.question[:30]
+
+
+def roster_upload_path(instance, filename: str) -> str:
+    # Stored under a generated name: the uploader's file name is kept only as text.
+    import uuid
+
+    return f"roster/{instance.site_id}/{uuid.uuid4().hex}"
+
+
+class RosterImport(models.Model):
+    """A spreadsheet a supervisor uploaded: previewed first, imported all-or-nothing."""
+
+    class Kind(models.TextChoices):
+        HOUSES = "houses", _("Buildings and houses")
+        RESIDENTS = "residents", _("Residents")
+        BILLS = "bills", _("Bills")
+        PAYMENTS = "payments", _("Payments")
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", _("Previewed")
+        IMPORTED = "imported", _("Imported")
+        REJECTED = "rejected", _("Rejected")
+
+    site = models.ForeignKey(
+        Site, verbose_name=_("site"), on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(_("contents"), max_length=20, choices=Kind.choices)
+    file = models.FileField(_("file"), upload_to=roster_upload_path)
+    original_name = models.CharField(_("file name"), max_length=200)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PREVIEWED
+    )
+    row_count = models.PositiveIntegerField(_("rows"), default=0)
+    error_count = models.PositiveIntegerField(_("rows with errors"), default=0)
+    uploaded_by = models.ForeignKey(
+        "frontdesk.User", verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    imported_at = models.DateTimeField(_("imported at"), null=True, blank=True)
+
+    objects = SiteScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("roster import")
+        verbose_name_plural = _("roster imports")
+        ordering = ["-created_at"]
+        permissions = [("import_roster", _("Can import the roster from spreadsheets"))]
+
+    def __str__(self) -> str:
+        return self.original_name

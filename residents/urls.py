@@ -1,9 +1,18 @@
 from django.urls import path
 
-from residents import views
+from residents.views import arrears, exports, houses, lookup, quality, requests, roster
 
 app_name = "residents"
 
 urlpatterns = [
-    path("", views.index, name="index"),
+    path("", lookup.index, name="index"),
+    path("export/", exports.lookup_export, name="lookup_export"),
+    path("houses/<int:pk>/", houses.detail, name="house"),
+    path("requests/", requests.index, name="requests"),
+    path("requests/new/", requests.create, name="request_create"),
+    path("arrears/", arrears.index, name="arrears"),
+    path("arrears/export/", exports.arrears_export, name="arrears_export"),
+    path("quality/", quality.index, name="quality"),
+    path("import/", roster.upload, name="import"),
+    path("import/<int:pk>/", roster.preview, name="import_preview"),
 ]

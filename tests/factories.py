@@ -7,7 +7,8 @@ import itertools
 from frontdesk import roles, services
 from frontdesk.models import Site, User
 from residents.models import Building, House, Occupancy, Resident
-from residents.services import name_search_keys
+from residents.search import name_search_keys
+from residents.services import residents_reindex
 
 PASSWORD = "test-password-123"
 _counter = itertools.count(1)
@@ -58,4 +59,5 @@ def make_resident(
     )
     if house is not None:
         Occupancy.objects.create(house=house, resident=resident, relation=relation)
+    residents_reindex(resident_ids=[resident.pk])
     return resident

@@ -1,0 +1,59 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from frontdesk.models import Department, Site
+from residents.models import House, RecordRequest, Resident
+
+
+class RecordRequestForm(forms.ModelForm):
+    """查询登记. The house and resident come from the page it was opened on."""
+
+    house = forms.ModelChoiceField(
+        queryset=House.objects.none(),
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": _("This house is not in the current site.")},
+    )
+    resident = forms.ModelChoiceField(
+        queryset=Resident.objects.none(),
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": _("This resident is not in the current site.")},
+    )
+
+    class Meta:
+        model = RecordRequest
+        fields = [
+            "house",
+            "resident",
+            "asker_kind",
+            "asker_name",
+            "channel",
+            "question",
+            "answer",
+            "referred_to",
+        ]
+        widgets = {
+            "question": forms.Textarea(attrs={"rows": 2}),
+            "answer": forms.Textarea(attrs={"rows": 2}),
+        }
+        error_messages = {"question": {"required": _("Please write down what was asked.")}}
+
+    def __init__(self, *args, site: Site, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["house"].queryset = House.objects.for_site(site)
+        self.fields["resident"].queryset = Resident.objects.for_site(site)
+        self.fields["referred_to"].queryset = Department.objects.for_site(site).filter(
+            is_active=True
+        )
+        self.fields["referred_to"].empty_label = _("Not referred (answered at the desk)")
+        self.fields["question"].widget.attrs["autofocus"] = True
+
+    def clean(self):
+        data = super().clean()
+        if data.get("referred_to") is None and not (data.get("answer") or "").strip():
+            self.add_error(
+                "answer",
+                _("Write down the answer given, or choose the department it was referred to."),
+            )
+        return data
