@@ -68,7 +68,7 @@ test: $(VENV)/.test browsers migrate messages
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	DEBUG=1 $(MANAGE) makemigrations --check --dry-run >/dev/null
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest --create-db
 
 bench: setup
 	DEBUG=0 $(MANAGE) bench

@@ -5,7 +5,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from frontdesk import services
-from frontdesk.models import Department, Heartbeat, Site, User
+from frontdesk.models import Department, Heartbeat, PersonalDataAccess, Site, User
 
 admin.site.site_header = _("Property front desk administration")
 admin.site.site_title = _("Property front desk administration")
@@ -125,4 +125,24 @@ class HeartbeatAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(PersonalDataAccess)
+class PersonalDataAccessAdmin(SiteScopedAdmin):
+    """Who saw which full phone or ID number: readable by supervisors, never editable."""
+
+    list_display = ["at", "user", "site", "action", "model", "object_id", "field", "ip_address"]
+    list_filter = ["action", "site", "model"]
+    list_select_related = ["user", "site"]
+    search_fields = ["user__username", "user__full_name", "=object_id"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
         return False

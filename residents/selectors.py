@@ -9,9 +9,11 @@ from decimal import Decimal
 from django.db.models import (
     Case,
     Count,
+    Exists,
     F,
     IntegerField,
     Min,
+    OuterRef,
     Prefetch,
     Q,
     QuerySet,
@@ -202,3 +204,54 @@ def text_filter(queryset: QuerySet, q: str, *fields: str) -> QuerySet:
     for name in fields:
         condition |= Q(**{f"{name}__icontains": q})
     return queryset.filter(condition)
+
+
+# --- Data quality -------------------------------------------------------------------
+# What makes the archive incomplete or wrong, so the desk can put it right.
+
+MOBILE_RE = r"^1[3-9][0-9]{9}$"
+LANDLINE_RE = r"^(0[0-9]{2,3}-?)?[2-9][0-9]{6,7}(-[0-9]{1,6})?$"
+
+
+def residents_without_phone(site: Site) -> QuerySet:
+    return (
+        Resident.objects.for_site(site)
+        .filter(phone="", phone2="")
+        .prefetch_related(current_occupancies())
+        .order_by("name", "id")
+    )
+
+
+def residents_with_invalid_phone(site: Site) -> QuerySet:
+    return (
+        Resident.objects.for_site(site)
+        .exclude(phone="")
+        .exclude(phone__regex=MOBILE_RE)
+        .exclude(phone__regex=LANDLINE_RE)
+        .prefetch_related(current_occupancies())
+        .order_by("name", "id")
+    )
+
+
+def houses_without_owner(site: Site) -> QuerySet:
+    owners = Occupancy.objects.filter(
+        house=OuterRef("pk"), relation=Occupancy.Relation.OWNER, moved_out__isnull=True
+    )
+    return (
+        House.objects.for_site(site)
+        .filter(~Exists(owners))
+        .select_related("building")
+        .order_by("building__number", "unit", "room")
+    )
+
+
+def duplicate_people(site: Site) -> QuerySet:
+    """Same name and phone more than once: probably one person entered twice."""
+    return (
+        Resident.objects.for_site(site)
+        .exclude(phone="")
+        .values("name", "phone")
+        .annotate(copies=Count("id"), first_id=Min("id"))
+        .filter(copies__gt=1)
+        .order_by("name", "phone")
+    )

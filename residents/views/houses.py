@@ -1,5 +1,6 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from frontdesk.access import site_view
@@ -24,5 +25,6 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "bills": selectors.house_bills(house),
             "requests": selectors.house_requests(house),
             "form": form,
+            "today": timezone.localdate(),
         },
     )

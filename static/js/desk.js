@@ -18,3 +18,26 @@ document.addEventListener("change", function (event) {
     select.form.requestSubmit();
   }
 });
+
+// Lookup results from the keyboard: ↓ from the search box into the list, ↑/↓ within it,
+// ↑ from the first result back to the box; Enter follows the focused link.
+document.addEventListener("keydown", function (event) {
+  if (event.key !== "ArrowDown" && event.key !== "ArrowUp") return;
+  var target = event.target;
+  var items, index;
+  if (target.matches && target.matches("input[data-results]")) {
+    if (event.key !== "ArrowDown") return;
+    items = document.querySelectorAll(target.getAttribute("data-results") + " .result-item");
+    if (items.length) { event.preventDefault(); items[0].focus(); }
+    return;
+  }
+  if (!(target.classList && target.classList.contains("result-item"))) return;
+  items = Array.prototype.slice.call(document.querySelectorAll(".result-item"));
+  index = items.indexOf(target);
+  event.preventDefault();
+  if (event.key === "ArrowDown" && index < items.length - 1) items[index + 1].focus();
+  if (event.key === "ArrowUp") {
+    if (index > 0) items[index - 1].focus();
+    else { var q = document.querySelector("input[data-results]"); if (q) q.focus(); }
+  }
+});

@@ -1,0 +1,59 @@
+"""Revealing a masked phone or ID number: for this record only, and logged."""
+
+import pytest
+from django.urls import reverse
+
+from frontdesk.models import PersonalDataAccess
+from tests import factories
+
+
+@pytest.fixture
+def resident(site_a):
+    resident = factories.make_resident(site_a, "张三丰", "13800138000")
+    resident.id_number = "11010519491231002X"
+    resident.save()
+    return resident
+
+
+def url(resident, field):
+    return reverse("reveal", args=["residents.resident", resident.pk, field])
+
+
+def test_it_reveals_and_logs(clerk_client, clerk, site_a, resident):
+    response = clerk_client.post(url(resident, "phone"), REMOTE_ADDR="10.0.0.8")
+    assert response.status_code == 200
+    assert "13800138000" in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
+    access = PersonalDataAccess.objects.get()
+    assert (access.user, access.site, access.model, access.object_id, access.field) == (
+        clerk,
+        site_a,
+        "residents.resident",
+        str(resident.pk),
+        "phone",
+    )
+    assert access.ip_address == "10.0.0.8"
+    assert access.action == PersonalDataAccess.Action.REVEAL
+
+
+def test_it_reveals_id_numbers(clerk_client, resident):
+    assert "11010519491231002X" in clerk_client.post(url(resident, "id_number")).content.decode()
+
+
+def test_it_is_a_404_for_another_sites_record(client, clerk_b, resident):
+    client.force_login(clerk_b)
+    assert client.post(url(resident, "phone")).status_code == 404
+    assert not PersonalDataAccess.objects.exists()
+
+
+def test_it_is_a_404_for_fields_that_are_not_revealable(clerk_client, resident):
+    assert clerk_client.post(url(resident, "name")).status_code == 404
+    bad = reverse("reveal", args=["frontdesk.user", 1, "password"])
+    assert clerk_client.post(bad).status_code == 404
+    assert not PersonalDataAccess.objects.exists()
+
+
+def test_it_needs_post_and_login(client, clerk, resident):
+    assert client.post(url(resident, "phone"))["Location"].startswith(reverse("login"))
+    client.force_login(clerk)
+    assert client.get(url(resident, "phone")).status_code == 405

@@ -1,0 +1,70 @@
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from residents.models import Bill, FeeKind
+from tests import factories
+
+URL = reverse("residents:arrears")
+
+
+def owe(house, months, amount="300.00"):
+    start = date.today().replace(day=1)
+    for m in range(1, months + 1):
+        period = (start - timedelta(days=31 * m)).replace(day=1)
+        Bill.objects.create(
+            site=house.site,
+            house=house,
+            kind=FeeKind.PROPERTY,
+            period=period,
+            amount=Decimal(amount),
+            due_date=period + timedelta(days=27),
+        )
+
+
+@pytest.fixture
+def debtors(site_a, site_b):
+    small = factories.make_house(site_a, building=1, room="101")
+    big = factories.make_house(site_a, building=2, room="202")
+    paid = factories.make_house(site_a, building=3, room="303")
+    owe(small, 1)
+    owe(big, 4)
+    Bill.objects.create(
+        site=site_a,
+        house=paid,
+        kind=FeeKind.WATER,
+        period=date(2026, 1, 1),
+        amount=Decimal(50),
+        paid_amount=Decimal(50),
+        due_date=date(2026, 1, 31),
+    )
+    owe(factories.make_house(site_b, building=9, room="909"), 6)
+    return small, big, paid
+
+
+def test_it_lists_the_largest_debts_first(clerk_client, debtors):
+    small, big, paid = debtors
+    response = clerk_client.get(URL)
+    houses = list(response.context["page"])
+    assert houses == [big, small]
+    assert (houses[0].arrears_months, houses[0].arrears_total) == (4, Decimal("1200.00"))
+    html = response.content.decode()
+    assert "9栋" not in html  # another site's debtor
+
+
+def test_it_uses_the_same_number_of_queries_for_few_or_many(
+    clerk_client, site_a, debtors, django_assert_num_queries, django_assert_max_num_queries
+):
+    clerk_client.get(URL)
+    with django_assert_max_num_queries(15) as few:
+        clerk_client.get(URL)
+    for i in range(30):
+        owe(factories.make_house(site_a, building=10 + i, room="101"), 2)
+    with django_assert_num_queries(len(few.captured_queries)):
+        clerk_client.get(URL)
+
+
+def test_it_needs_login(client, db):
+    assert client.get(URL)["Location"].startswith(reverse("login"))

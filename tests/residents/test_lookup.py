@@ -1,0 +1,106 @@
+"""The lookup selector: every key type, ranking, site isolation, a fixed number of queries."""
+
+import pytest
+
+from residents.models import Vehicle
+from residents.selectors import lookup
+from residents.services import residents_reindex
+from tests import factories
+
+
+@pytest.fixture
+def records(site_a, site_b):
+    house = factories.make_house(site_a, building=3, unit=2, room="1201")
+    other_house = factories.make_house(site_a, building=5, unit=1, room="1201")
+    zsf = factories.make_resident(site_a, "张三丰", "13800138000", house=house)
+    factories.make_resident(site_a, "李四", "13912345678", house=other_house)
+    factories.make_resident(site_a, "张三", "13700001111")
+    # Same name and phone in the other site: must never show up.
+    factories.make_resident(site_b, "张三丰", "13800138000", house=factories.make_house(site_b))
+    return {"house": house, "other_house": other_house, "zsf": zsf}
+
+
+def names(result):
+    return [r.name for r in result.residents]
+
+
+@pytest.mark.parametrize(
+    "q", ["张三丰", "张三", "张", "三丰", "zsf", "zs", "zhangsanfeng", "zhang", "sanfeng"]
+)
+def test_it_finds_by_name_and_pinyin(site_a, records, q):
+    assert "张三丰" in names(lookup(site_a, q))
+
+
+@pytest.mark.parametrize("q", ["13800138000", "8000", "1380013"])
+def test_it_finds_by_phone_whole_or_last_four(site_a, records, q):
+    assert names(lookup(site_a, q)) == ["张三丰"]
+
+
+@pytest.mark.parametrize("q", ["3-2-1201", "3栋2单元1201", "3-1201", "3栋1201"])
+def test_it_finds_a_house_by_code(site_a, records, q):
+    result = lookup(site_a, q)
+    assert [h.pk for h in result.houses] == [records["house"].pk]
+    assert result.houses_first
+    assert [o.resident.name for o in result.houses[0].current_occupancies] == ["张三丰"]
+
+
+def test_it_finds_every_house_with_a_room_number(site_a, records):
+    result = lookup(site_a, "1201")
+    assert {h.pk for h in result.houses} == {records["house"].pk, records["other_house"].pk}
+
+
+def test_it_finds_by_plate(site_a, records):
+    Vehicle.objects.create(site=site_a, resident=records["zsf"], plate="浙A12345")
+    residents_reindex(resident_ids=[records["zsf"].pk])
+    assert names(lookup(site_a, "浙A12345")) == ["张三丰"]
+    assert names(lookup(site_a, "a123")) == ["张三丰"]
+
+
+def test_it_ranks_exact_names_first(site_a, records):
+    assert names(lookup(site_a, "张三"))[0] == "张三"
+    assert names(lookup(site_a, "张三丰"))[0] == "张三丰"
+
+
+def test_it_keeps_to_the_current_site(site_a, site_b, records):
+    result = lookup(site_b, "张三丰")
+    assert [r.site_id for r in result.residents] == [site_b.pk]
+    houses = lookup(site_b, "3-2-1201").houses
+    assert [h.site_id for h in houses] == [site_b.pk]
+    assert records["house"] not in houses
+
+
+def test_it_shows_the_houses_of_each_resident(site_a, records):
+    result = lookup(site_a, "zsf")
+    assert [o.house.label for o in result.residents[0].current_occupancies] == ["3栋2单元1201"]
+
+
+@pytest.mark.parametrize(
+    "q", ["", "   ", "%", "_", "'; DROP TABLE residents_resident; --", "<b>", "\x00", "😀"]
+)
+def test_it_survives_odd_queries(site_a, records, q):
+    result = lookup(site_a, q)
+    assert result.residents == [] and result.houses == []
+
+
+def test_it_caps_results_and_says_there_are_more(site_a):
+    for i in range(25):
+        factories.make_resident(site_a, f"张{i}", f"1390000{i:04d}")
+    result = lookup(site_a, "张")
+    assert len(result.residents) == 20
+    assert result.more
+
+
+@pytest.mark.parametrize("q", ["张", "1201"])
+def test_it_uses_the_same_queries_for_10_or_100_matches(site_a, django_assert_num_queries, q):
+    def load(n, offset):
+        for i in range(offset, offset + n):
+            house = factories.make_house(site_a, building=i + 1, unit=1, room="1201")
+            factories.make_resident(site_a, f"张{i}", f"1390000{i:04d}", house=house)
+
+    load(10, 0)
+    with django_assert_num_queries(3) as few:
+        lookup(site_a, q, limit=200)
+    load(90, 10)
+    with django_assert_num_queries(len(few.captured_queries)):
+        result = lookup(site_a, q, limit=200)
+    assert len(result.residents) + len(result.houses) == 100

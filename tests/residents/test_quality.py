@@ -1,0 +1,69 @@
+"""档案质量: what makes the archive incomplete or wrong."""
+
+import pytest
+from django.urls import reverse
+
+from tests import factories
+
+URL = reverse("residents:quality")
+
+
+@pytest.fixture
+def archive(site_a, site_b):
+    owned = factories.make_house(site_a, building=1, room="101")
+    factories.make_resident(site_a, "张三", "13800138000", house=owned)
+    factories.make_house(site_a, building=2, room="202")  # nobody owns it on record
+    factories.make_resident(site_a, "李四", "")  # no phone
+    factories.make_resident(site_a, "王五", "12345")  # not a Chinese number
+    factories.make_resident(site_a, "赵六", "0571-88886601")  # a landline is fine
+    factories.make_resident(site_a, "张三", "13800138000")  # entered twice
+    factories.make_resident(site_b, "钱七", "")  # another site's problem
+
+
+def names(response):
+    return [getattr(row, "name", None) or row.get("name") for row in response.context["page"]]
+
+
+def test_it_lists_residents_without_a_phone(clerk_client, archive):
+    assert names(clerk_client.get(URL, {"section": "no_phone"})) == ["李四"]
+
+
+def test_it_lists_phones_that_are_not_chinese_numbers(clerk_client, archive):
+    assert names(clerk_client.get(URL, {"section": "bad_phone"})) == ["王五"]
+
+
+def test_it_lists_houses_without_an_owner(clerk_client, archive):
+    response = clerk_client.get(URL, {"section": "no_owner"})
+    assert [h.label for h in response.context["page"]] == ["2栋2单元202"]
+
+
+def test_it_lists_duplicate_people(clerk_client, archive):
+    response = clerk_client.get(URL, {"section": "duplicates"})
+    rows = list(response.context["page"])
+    assert [(r["name"], r["copies"]) for r in rows] == [("张三", 2)]
+    assert "138****8000" in response.content.decode()
+
+
+def test_it_ignores_an_unknown_section(clerk_client, archive):
+    assert clerk_client.get(URL, {"section": "<x>"}).status_code == 200
+
+
+@pytest.mark.parametrize("section", ["no_phone", "bad_phone", "no_owner", "duplicates"])
+def test_it_uses_the_same_number_of_queries_for_few_or_many(
+    clerk_client, site_a, archive, section, django_assert_num_queries, django_assert_max_num_queries
+):
+    clerk_client.get(URL, {"section": section})
+    with django_assert_max_num_queries(15) as few:
+        clerk_client.get(URL, {"section": section})
+    for i in range(25):
+        factories.make_house(site_a, building=20 + i, room="101")
+        factories.make_resident(site_a, f"周{i}", "")
+        factories.make_resident(site_a, f"吴{i}", "999")
+        factories.make_resident(site_a, f"郑{i}", f"1360000{i:04d}")
+        factories.make_resident(site_a, f"郑{i}", f"1360000{i:04d}")
+    with django_assert_num_queries(len(few.captured_queries)):
+        clerk_client.get(URL, {"section": section})
+
+
+def test_it_needs_login(client, db):
+    assert client.get(URL)["Location"].startswith(reverse("login"))
