@@ -2,7 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from frontdesk.models import Department, Site
-from residents.models import House, RecordRequest, Resident
+from residents import roster
+from residents.models import House, RecordRequest, Resident, RosterImport
 
 
 class RecordRequestForm(forms.ModelForm):
@@ -57,3 +58,28 @@ class RecordRequestForm(forms.ModelForm):
                 _("Write down the answer given, or choose the department it was referred to."),
             )
         return data
+
+
+class RosterUploadForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Contents"), choices=RosterImport.Kind.choices)
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_(
+            "An Excel workbook (.xlsx, first sheet) or a CSV file (UTF-8 or GB18030), "
+            "at most 10 MB and 50,000 rows."
+        ),
+        error_messages={
+            "required": _("Choose the file to import."),
+            "empty": _("The file is empty."),
+        },
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".xlsx", ".csv")):
+            raise forms.ValidationError(_("Upload an .xlsx or .csv file."))
+        if upload.size > roster.MAX_FILE_SIZE:
+            raise forms.ValidationError(
+                _("The file is larger than 10 MB. Split it into smaller files.")
+            )
+        return upload

@@ -1,6 +1,7 @@
 import pytest
 
 from frontdesk import roles
+from frontdesk.celery import app as celery_app
 from tests import factories
 
 
@@ -40,3 +41,21 @@ def engineer(site_a):
 def clerk_client(client, clerk):
     client.force_login(clerk)
     return client
+
+
+# Nothing listens on port 1: connections are refused at once, as when Redis is down.
+CLOSED_BROKER = "redis://127.0.0.1:1/15"
+
+
+@pytest.fixture
+def unreachable_broker(monkeypatch):
+    """Point the Celery app at a broker that does not answer, for this test only.
+
+    The app read its broker from settings at import and keeps connection pools; it gets
+    fresh pools for the closed port, and the original ones back afterwards.
+    """
+    monkeypatch.setitem(celery_app.conf, "broker_url", CLOSED_BROKER)
+    monkeypatch.setattr(celery_app, "_pool", None)
+    monkeypatch.setattr(celery_app.amqp, "_producer_pool", None)
+    yield
+    celery_app.pool.force_close_all()

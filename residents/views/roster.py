@@ -1,13 +1,86 @@
-from django.http import HttpRequest, HttpResponse
+"""Roster import: upload a spreadsheet, preview every row, confirm to save it all."""
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 
 from frontdesk.access import site_view
+from frontdesk.areas import area
+from frontdesk.scoping import get_for_site_or_404
+from frontdesk.xlsx import Sheet, xlsx_response
+from residents import roster
+from residents.forms import RosterUploadForm
+from residents.models import RosterImport
+
+RECENT = 10
 
 
+@never_cache
 @site_view("residents.import_roster")
 def upload(request: HttpRequest) -> HttpResponse:
-    raise NotImplementedError
+    if "template" in request.GET:
+        return template_download(request.GET["template"])
+    form = RosterUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        imported, result = roster.roster_upload(
+            site=request.site,
+            user=request.user,
+            kind=form.cleaned_data["kind"],
+            upload=form.cleaned_data["file"],
+        )
+        if imported is not None:
+            return redirect("residents:import_preview", pk=imported.pk)
+        form.add_error("file", result.file_error)
+    kinds = [
+        (kind, label, roster.SPECS[kind].required, roster.SPECS[kind].optional_columns)
+        for kind, label in RosterImport.Kind.choices
+    ]
+    return render(
+        request,
+        "residents/import.html",
+        {
+            "area": area("residents"),
+            "form": form,
+            "kinds": kinds,
+            "recent": roster.roster_imports(request.site)[:RECENT],
+        },
+    )
 
 
+def template_download(kind: str) -> HttpResponse:
+    if kind not in roster.SPECS:
+        raise Http404
+    name = RosterImport.Kind(kind).label
+    return xlsx_response(
+        _("%(kind)s import template.xlsx") % {"kind": name},
+        Sheet(str(name), roster.template_columns(kind)),
+    )
+
+
+@never_cache
 @site_view("residents.import_roster")
 def preview(request: HttpRequest, pk: int) -> HttpResponse:
-    raise NotImplementedError
+    """GET re-checks the stored file and shows it; POST imports it (all or nothing)."""
+    imported = get_for_site_or_404(roster.roster_imports(request.site), request.site, pk=pk)
+    if request.method == "POST":
+        try:
+            imported = roster.roster_import(site=request.site, pk=imported.pk)
+        except roster.RosterImportRefused as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(
+                request,
+                _("Imported %(count)s rows from “%(name)s”.")
+                % {"count": imported.row_count, "name": imported.original_name},
+            )
+        return redirect("residents:import_preview", pk=imported.pk)
+    result = None
+    if imported.status == RosterImport.Status.PREVIEWED:
+        result = roster.roster_preview(site=request.site, roster=imported)
+    return render(
+        request,
+        "residents/import_preview.html",
+        {"area": area("residents"), "roster_import": imported, "result": result},
+    )

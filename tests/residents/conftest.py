@@ -1,0 +1,44 @@
+"""Fixtures of the records tests: spreadsheets built in memory, uploads kept in a tmp dir."""
+
+import io
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+
+@pytest.fixture
+def roster_media(settings, tmp_path):
+    """Uploaded roster files go to a temporary MEDIA_ROOT, not the project's media/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def supervisor_client(client, supervisor):
+    client.force_login(supervisor)
+    return client
+
+
+def make_xlsx(*rows, merge: str = "") -> bytes:
+    """An .xlsx whose first sheet holds these rows (the first is the header)."""
+    workbook = Workbook()
+    sheet = workbook.active
+    for row in rows:
+        sheet.append(list(row))
+    if merge:
+        sheet.merge_cells(merge)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def read_xlsx(content: bytes) -> dict[str, list[list]]:
+    """Every sheet of a downloaded workbook: title → rows of values."""
+    workbook = load_workbook(io.BytesIO(content), read_only=True)
+    try:
+        return {
+            sheet.title: [list(row) for row in sheet.iter_rows(values_only=True)]
+            for sheet in workbook.worksheets
+        }
+    finally:
+        workbook.close()
