@@ -25,7 +25,15 @@ from django.db.models.functions import Length
 from django.utils import timezone
 
 from frontdesk.models import Site
-from residents.models import Bill, House, Occupancy, RecordRequest, Resident, SearchTerm
+from residents.models import (
+    Bill,
+    FeeKind,
+    House,
+    Occupancy,
+    RecordRequest,
+    Resident,
+    SearchTerm,
+)
 from residents.search import looks_like_phone, looks_like_text, normalize_query, parse_house_code
 
 LOOKUP_LIMIT = 20
@@ -43,6 +51,10 @@ class LookupResult:
     @property
     def empty(self) -> bool:
         return not self.houses and not self.residents
+
+    @property
+    def count(self) -> int:
+        return len(self.houses) + len(self.residents)
 
 
 def current_occupancies() -> Prefetch:
@@ -181,8 +193,42 @@ def house_detail(site: Site, pk: int) -> House:
     )
 
 
-def house_bills(house: House, months: int = 12) -> list[Bill]:
-    return list(house.bills.order_by("-period", "kind")[: months * 4])
+@dataclass
+class BillMonth:
+    """One month of a house's bills, one column per fee, as the bill history shows it."""
+
+    period: date
+    bills: dict[str, Bill]
+    due: Decimal = Decimal(0)
+    paid: Decimal = Decimal(0)
+    due_date: date | None = None
+
+    @property
+    def outstanding(self) -> Decimal:
+        return self.due - self.paid
+
+    def cells(self, kinds: list[str]) -> list[Bill | None]:
+        return [self.bills.get(kind) for kind in kinds]
+
+
+def house_bill_months(house: House, months: int = 12) -> tuple[list[str], list[BillMonth]]:
+    """The last ``months`` billed months, newest first, and the fee kinds that occur."""
+    periods = list(
+        house.bills.order_by("-period").values_list("period", flat=True).distinct()[:months]
+    )
+    by_period: dict[date, BillMonth] = {p: BillMonth(p, {}) for p in periods}
+    kinds: list[str] = []
+    for bill in house.bills.filter(period__in=periods).order_by("kind"):
+        month = by_period[bill.period]
+        month.bills[bill.kind] = bill
+        month.due += bill.amount
+        month.paid += bill.paid_amount
+        month.due_date = max(filter(None, [month.due_date, bill.due_date]))
+        if bill.kind not in kinds:
+            kinds.append(bill.kind)
+    order = [k for k, _ in FeeKind.choices]
+    kinds.sort(key=order.index)
+    return kinds, [by_period[p] for p in periods]
 
 
 def house_requests(house: House, limit: int = 20) -> list[RecordRequest]:

@@ -8,6 +8,7 @@ from frontdesk.areas import area
 from frontdesk.roles import USE_DESK
 from residents import selectors
 from residents.forms import RecordRequestForm
+from residents.models import FeeKind
 
 
 @never_cache
@@ -15,6 +16,7 @@ from residents.forms import RecordRequestForm
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     house = selectors.house_detail(request.site, pk)
     form = RecordRequestForm(site=request.site, initial={"house": house.pk})
+    fee_kinds, bill_months = selectors.house_bill_months(house)
     return render(
         request,
         "residents/house.html",
@@ -22,7 +24,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "area": area("residents"),
             "house": house,
             "arrears": selectors.house_arrears(house),
-            "bills": selectors.house_bills(house),
+            "fee_kinds": [FeeKind(k).label for k in fee_kinds],
+            "bill_months": [(m, m.cells(fee_kinds)) for m in bill_months],
             "requests": selectors.house_requests(house),
             "form": form,
             "today": timezone.localdate(),
