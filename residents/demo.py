@@ -8,6 +8,7 @@ the two demo sites load in a second and company scale in minutes.
 from __future__ import annotations
 
 import random
+import time
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -15,7 +16,14 @@ from decimal import Decimal
 from django.db import transaction
 
 from frontdesk.bulk import copy_rows, reserve_ids
-from frontdesk.demo import DEMO_SITES, SeedContext, id_number, mobile, person_name
+from frontdesk.demo import (
+    DEMO_SITES,
+    SeedContext,
+    bench_transaction,
+    id_number,
+    mobile,
+    person_name,
+)
 from frontdesk.models import Site
 from residents.models import (
     Bill,
@@ -44,6 +52,20 @@ class SiteShape:
     rooms_per_floor: int
 
 
+@dataclass(frozen=True)
+class Households:
+    """How many people live in a house besides its owner: one of each tuple is drawn."""
+
+    family: tuple[int, ...]  # of an owner-occupied house
+    tenants: tuple[int, ...]  # of a rented one
+
+
+DEMO_HOUSEHOLDS = Households(family=(0, 1, 1, 2, 3), tenants=(1, 1, 2))
+# The company's roll has about 2.5 people a house (250,000 for 100,000 houses): families
+# of three or four are the rule, and rentals are often shared.
+BENCH_HOUSEHOLDS = Households(family=(0, 1, 2, 2, 3, 3), tenants=(1, 2, 2))
+
+
 def months_back(today: date, count: int) -> list[date]:
     """The first days of the last ``count`` months, oldest first, this month last."""
     months, year, month = [], today.year, today.month
@@ -66,13 +88,48 @@ def seed_demo(context: SeedContext) -> None:
             seed_site(site, shape, context.rng("residents", site.name), context.today)
 
 
+def seed_bench(context: SeedContext) -> dict[str, int]:
+    """Company scale: the records of every site in context.bench.
+
+    One transaction per site: an interrupted load keeps the sites it finished and a rerun
+    goes on from there, while a site that already has buildings is left alone, so running
+    it twice never doubles the data."""
+    totals: dict[str, int] = {}
+    skipped = 0
+    for site, spec in context.bench:
+        if Building.objects.filter(site=site).exists():
+            skipped += 1
+            continue
+        started = time.perf_counter()
+        shape = SiteShape(spec.buildings, spec.units, spec.floors, spec.rooms_per_floor)
+        rng = context.rng("residents", site.name)
+        with bench_transaction():
+            counts = seed_site(site, shape, rng, context.today, BENCH_HOUSEHOLDS)
+        for kind, count in counts.items():
+            totals[kind] = totals.get(kind, 0) + count
+        context.log(
+            f"    {site.name}: {counts['houses']:,} houses, {counts['residents']:,} residents,"
+            f" {counts['bills']:,} bills ({time.perf_counter() - started:.1f} s)"
+        )
+    if skipped:
+        context.log(f"    {skipped} sites already had their records: left as they were")
+    return totals
+
+
 def plate(rng: random.Random) -> str:
     tail = "".join(rng.choice("0123456789" + PLATE_LETTERS[:8]) for _ in range(5))
     return rng.choice(PROVINCE_PLATES) + rng.choice(PLATE_LETTERS[:6]) + tail
 
 
-def seed_site(site: Site, shape: SiteShape, rng: random.Random, today: date) -> dict[str, int]:
+def seed_site(
+    site: Site,
+    shape: SiteShape,
+    rng: random.Random,
+    today: date,
+    households: Households = DEMO_HOUSEHOLDS,
+) -> dict[str, int]:
     """Write one site's records; returns how many rows of each kind."""
+    statuses = list(House.Status)
     # Buildings and houses.
     building_ids = reserve_ids(Building, shape.buildings)
     copy_rows(
@@ -85,7 +142,7 @@ def seed_site(site: Site, shape: SiteShape, rng: random.Random, today: date) -> 
         for unit in range(1, shape.units + 1) if shape.units else (0,):
             for floor in range(1, shape.floors + 1):
                 for position in range(1, shape.rooms_per_floor + 1):
-                    status = rng.choices(list(House.Status), weights=(70, 16, 9, 5))[0]
+                    status = rng.choices(statuses, weights=(70, 16, 9, 5))[0]
                     area = (
                         Decimal(rng.choice((89, 96, 118, 126, 143)))
                         + Decimal(rng.randrange(100)) / 100
@@ -137,11 +194,12 @@ def seed_site(site: Site, shape: SiteShape, rng: random.Random, today: date) -> 
         if status == House.Status.OWNER_OCCUPIED:
             ties.extend(
                 (index, person(), Occupancy.Relation.FAMILY)
-                for _ in range(rng.choice((0, 1, 1, 2, 3)))
+                for _ in range(rng.choice(households.family))
             )
         elif status == House.Status.RENTED:
             ties.extend(
-                (index, person(), Occupancy.Relation.TENANT) for _ in range(rng.choice((1, 1, 2)))
+                (index, person(), Occupancy.Relation.TENANT)
+                for _ in range(rng.choice(households.tenants))
             )
 
     resident_ids = reserve_ids(Resident, len(people))
@@ -219,6 +277,9 @@ def seed_site(site: Site, shape: SiteShape, rng: random.Random, today: date) -> 
 def _seed_fees(site, houses, house_ids, ties, plates_of, rng, today) -> tuple[int, int]:
     """12 months of bills per house; most are paid (one receipt a month), some owe."""
     months = months_back(today, 12)
+    dues = [month_end(period) for period in months]
+    methods = list(Payment.Method)
+    site_id = site.pk
     car_houses = {h for h, p, rel in ties if rel == Occupancy.Relation.OWNER and p in plates_of}
     bill_rows, payment_rows = [], []
     receipt = 0
@@ -226,8 +287,7 @@ def _seed_fees(site, houses, house_ids, ties, plates_of, rng, today) -> tuple[in
         house_id = house_ids[index]
         # About one house in twelve owes the last one to six months.
         owing = rng.choice((1, 1, 2, 3, 4, 6)) if rng.random() < 0.08 else 0
-        for m, period in enumerate(months):
-            due = month_end(period)
+        for m, (period, due) in enumerate(zip(months, dues, strict=True)):
             fees = [(FeeKind.PROPERTY, (area * PROPERTY_FEE_PER_M2).quantize(Decimal("0.01")))]
             if status != House.Status.VACANT:
                 fees.append((FeeKind.WATER, Decimal(rng.randrange(2000, 15000)) / 100))
@@ -237,21 +297,21 @@ def _seed_fees(site, houses, house_ids, ties, plates_of, rng, today) -> tuple[in
             month_total = Decimal(0)
             for kind, amount in fees:
                 paid = Decimal(0) if unpaid else amount
-                bill_rows.append((site.pk, house_id, kind, period, amount, due, paid))
+                bill_rows.append((site_id, house_id, kind, period, amount, due, paid))
                 month_total += paid
             if month_total:
                 receipt += 1
                 paid_on = due - timedelta(days=rng.randrange(0, 25))
-                method = rng.choice(list(Payment.Method))
+                method = rng.choice(methods)
                 payment_rows.append(
                     (
-                        site.pk,
+                        site_id,
                         house_id,
                         None,
                         paid_on,
                         month_total,
                         method,
-                        f"SK{site.pk:03d}{receipt:07d}",
+                        f"SK{site_id:03d}{receipt:07d}",
                     )
                 )
     bills = copy_rows(
