@@ -11,19 +11,16 @@ from collections.abc import Iterable, Sequence
 from django.db import connection, models
 
 
-def reserve_ids(model: type[models.Model], count: int) -> range:
-    """Reserve ``count`` consecutive ids of the model's sequence."""
+def reserve_ids(model: type[models.Model], count: int) -> list[int]:
+    """Take ``count`` ids from the model's sequence (safe beside concurrent inserts)."""
     if count <= 0:
-        return range(0)
-    table = model._meta.db_table
+        return []
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT setval(pg_get_serial_sequence(%s, 'id'),"
-            " nextval(pg_get_serial_sequence(%s, 'id')) + %s - 1)",
-            [table, table, count],
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [model._meta.db_table, count],
         )
-        last = cursor.fetchone()[0]
-    return range(last - count + 1, last + 1)
+        return [row[0] for row in cursor.fetchall()]
 
 
 def copy_rows(model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence]) -> int:

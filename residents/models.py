@@ -7,6 +7,12 @@ from frontdesk.models import Site
 from frontdesk.scoping import SiteScopedQuerySet
 
 
+def house_label(building_number: int, building_name: str, unit: int, room: str) -> str:
+    """3栋2单元1201, or 3栋1201 in a building without entrances."""
+    building = building_name or f"{building_number}栋"
+    return f"{building}{unit}单元{room}" if unit else f"{building}{room}"
+
+
 class Building(models.Model):
     """A building (楼栋) of a site, numbered the way residents say it: 3栋."""
 
@@ -88,8 +94,7 @@ class House(models.Model):
     @property
     def label(self) -> str:
         """The address as people say it: 3栋2单元1201."""
-        unit = f"{self.unit}单元" if self.unit else ""
-        return f"{self.building.label}{unit}{self.room}"
+        return house_label(self.building.number, self.building.name, self.unit, self.room)
 
 
 class Resident(models.Model):
@@ -228,7 +233,23 @@ class SearchTerm(models.Model):
     offset = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
-        indexes = [models.Index(fields=["site", "term"], name="searchterm_site_term")]
+        # Covering: the lookup reads resident, kind and offset from the index alone, so a
+        # one-letter query matching ten thousand terms never visits the table.
+        indexes = [
+            models.Index(
+                fields=["site", "term"],
+                include=["resident", "kind", "offset"],
+                name="searchterm_site_term",
+            ),
+            # A single letter (the first of initials being typed) matches only initials
+            # from the start of a name; this small index holds just those.
+            models.Index(
+                fields=["site", "term"],
+                include=["resident", "kind", "offset"],
+                condition=models.Q(kind=4, offset=0),
+                name="searchterm_initials_start",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.term

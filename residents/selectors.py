@@ -2,26 +2,23 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import (
-    Case,
     Count,
     Exists,
     F,
-    IntegerField,
     Min,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
     Sum,
-    Value,
-    When,
 )
-from django.db.models.functions import Length
 from django.utils import timezone
 
 from frontdesk.models import Site
@@ -33,6 +30,7 @@ from residents.models import (
     RecordRequest,
     Resident,
     SearchTerm,
+    house_label,
 )
 from residents.search import looks_like_phone, looks_like_text, normalize_query, parse_house_code
 
@@ -42,8 +40,8 @@ LOOKUP_LIMIT = 20
 @dataclass
 class LookupResult:
     query: str
-    houses: list[House] = field(default_factory=list)
-    residents: list[Resident] = field(default_factory=list)
+    houses: list[HouseHit] = field(default_factory=list)
+    residents: list[ResidentHit] = field(default_factory=list)
     # True when there were more matches than shown: the clerk should type more.
     more: bool = False
     houses_first: bool = False
@@ -93,49 +91,182 @@ def lookup(site: Site, raw_query: str, limit: int = LOOKUP_LIMIT) -> LookupResul
         result.houses, more_houses = _houses_by_code(site, code, limit)
         result.houses_first = True
         result.more |= more_houses
-    if looks_like_text(q) or looks_like_phone(q):
+    # A code written with 栋 or 单元 names a house, not a person.
+    if (looks_like_text(q) and not code) or looks_like_phone(q):
         result.residents, more_residents = _residents_by_term(site, q, limit)
         result.more |= more_residents
     return result
 
 
-def _residents_by_term(site: Site, q: str, limit: int) -> tuple[list[Resident], bool]:
-    # Rank: exact key, then a key that starts with the query (offset 0: the name's first
-    # character, the whole phone), then a match inside; among those the closest in length
-    # and the better kind (name before phone before pinyin before initials before plate).
-    rank = (
-        Case(When(term=q, then=Value(0)), default=Value(1000), output_field=IntegerField())
-        + Case(When(offset=0, then=Value(0)), default=Value(100), output_field=IntegerField())
-        + (Length("term") - len(q)) * 10
-        + F("kind")
-    )
-    ranked = (
-        SearchTerm.objects.filter(site=site, term__startswith=q)
-        .values("resident_id")
-        .annotate(score=Min(rank))
-        .order_by("score", "resident_id")[: limit + 1]
-    )
-    ids = [row["resident_id"] for row in ranked]
-    more = len(ids) > limit
-    ids = ids[:limit]
-    residents = Resident.objects.filter(pk__in=ids).prefetch_related(current_occupancies())
-    by_id = {r.pk: r for r in residents}
-    return [by_id[i] for i in ids if i in by_id], more
+# The lookup's hot path is one hand-written query: rank the matching keys, keep the best
+# ``limit + 1`` residents, and bring each one's current houses along as JSON, so the
+# page costs one round trip and no ORM compilation. Rank: an exact key, then a key that
+# starts where the name or phone starts (offset 0), then a match inside; among those the
+# closest in length, then the better kind (name, phone, pinyin, initials, plate).
+RESIDENTS_BY_TERM = """
+WITH ranked AS (
+    SELECT t.resident_id,
+           MIN(CASE WHEN t.term = %(q)s THEN 0 ELSE 1000 END
+               + CASE WHEN t."offset" = 0 THEN 0 ELSE 100 END
+               + (length(t.term) - %(length)s) * 10
+               + t.kind) AS score
+      FROM residents_searchterm t
+     WHERE t.site_id = %(site)s AND t.term LIKE %(prefix)s
+       AND (NOT %(first_letter)s OR (t.kind = %(initials)s AND t."offset" = 0))
+     GROUP BY t.resident_id
+     ORDER BY score, t.resident_id
+     LIMIT %(limit)s
+)
+SELECT r.id, r.name, r.phone,
+       COALESCE((
+           SELECT json_agg(json_build_array(o.house_id, o.relation, h.unit, h.room,
+                                            b.number, b.name)
+                           ORDER BY o.relation, o.house_id)
+             FROM residents_occupancy o
+             JOIN residents_house h ON h.id = o.house_id
+             JOIN residents_building b ON b.id = h.building_id
+            WHERE o.resident_id = r.id AND o.moved_out IS NULL
+       ), '[]')
+  FROM ranked JOIN residents_resident r ON r.id = ranked.resident_id
+ ORDER BY ranked.score, r.id
+"""
 
 
-def _houses_by_code(site: Site, code, limit: int) -> tuple[list[House], bool]:
-    houses = House.objects.for_site(site).filter(room__startswith=code.room)
-    if code.building is not None:
-        houses = houses.filter(building__number=code.building)
-    if code.unit is not None:
-        houses = houses.filter(unit=code.unit)
-    houses = list(
-        houses.select_related("building")
-        .prefetch_related(house_occupants())
-        .annotate(exact=Case(When(room=code.room, then=0), default=1))
-        .order_by("exact", "building__number", "unit", "room")[: limit + 1]
-    )
-    return houses[:limit], len(houses) > limit
+def _like_prefix(q: str) -> str:
+    return q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+@dataclass(frozen=True)
+class HouseTie:
+    house_id: int
+    label: str
+    relation: str
+
+    @property
+    def relation_label(self) -> str:
+        return str(Occupancy.Relation(self.relation).label)
+
+
+@dataclass(frozen=True)
+class ResidentHit:
+    """A resident as the lookup lists them: plain values, no model instances to build."""
+
+    pk: int
+    name: str
+    phone: str
+    houses: list[HouseTie]
+
+    @property
+    def houses_text(self) -> str:
+        # One string, not a loop in the template: the list renders while the clerk types.
+        return "　".join(f"{tie.label} · {tie.relation_label}" for tie in self.houses)
+
+
+def _residents_by_term(site: Site, q: str, limit: int) -> tuple[list[ResidentHit], bool]:
+    params = {
+        "q": q,
+        # One Latin letter is the start of initials being typed (y → yzq): match names
+        # whose initials start with it, not every pinyin syllable holding the letter.
+        "first_letter": len(q) == 1 and q.isascii() and q.isalpha(),
+        "initials": SearchTerm.Kind.INITIALS,
+        "length": len(q),
+        "site": site.pk,
+        "prefix": _like_prefix(q),
+        "limit": limit + 1,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(RESIDENTS_BY_TERM, params)
+        rows = cursor.fetchall()
+    hits = [
+        ResidentHit(
+            pk=pk,
+            name=name,
+            phone=phone,
+            houses=[
+                HouseTie(house_id, house_label(number, bname, unit, room), relation)
+                for house_id, relation, unit, room, number, bname in (
+                    json.loads(ties) if isinstance(ties, str) else ties
+                )
+            ],
+        )
+        for pk, name, phone, ties in rows[:limit]
+    ]
+    return hits, len(rows) > limit
+
+
+HOUSES_BY_CODE = """
+SELECT h.id, h.unit, h.room, h.status, b.number, b.name,
+       COALESCE((
+           SELECT json_agg(json_build_array(r.name, o.relation) ORDER BY o.relation, o.id)
+             FROM residents_occupancy o
+             JOIN residents_resident r ON r.id = o.resident_id
+            WHERE o.house_id = h.id AND o.moved_out IS NULL
+       ), '[]')
+  FROM residents_house h
+  JOIN residents_building b ON b.id = h.building_id
+ WHERE h.site_id = %(site)s
+   AND h.room LIKE %(prefix)s
+   AND (%(building)s::int IS NULL OR b.number = %(building)s::int)
+   AND (%(unit)s::int IS NULL OR h.unit = %(unit)s::int)
+ ORDER BY h.room <> %(room)s, b.number, h.unit, h.room
+ LIMIT %(limit)s
+"""
+
+
+@dataclass(frozen=True)
+class Occupant:
+    name: str
+    relation: str
+
+    @property
+    def relation_label(self) -> str:
+        return str(Occupancy.Relation(self.relation).label)
+
+
+@dataclass(frozen=True)
+class HouseHit:
+    """A house as the lookup lists it, with its current occupants."""
+
+    pk: int
+    label: str
+    status: str
+    occupants: list[Occupant]
+
+    @property
+    def status_label(self) -> str:
+        return str(House.Status(self.status).label)
+
+    @property
+    def occupants_text(self) -> str:
+        return "　".join(f"{o.name}（{o.relation_label}）" for o in self.occupants)
+
+
+def _houses_by_code(site: Site, code, limit: int) -> tuple[list[HouseHit], bool]:
+    # The room is a prefix (the clerk may still be typing it), exact rooms first.
+    params = {
+        "site": site.pk,
+        "prefix": _like_prefix(code.room),
+        "room": code.room,
+        "building": code.building,
+        "unit": code.unit,
+        "limit": limit + 1,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(HOUSES_BY_CODE, params)
+        rows = cursor.fetchall()
+    hits = [
+        HouseHit(
+            pk=pk,
+            label=house_label(number, bname, unit, room),
+            status=status,
+            occupants=[
+                Occupant(name, relation)
+                for name, relation in (json.loads(people) if isinstance(people, str) else people)
+            ],
+        )
+        for pk, unit, room, status, number, bname, people in rows[:limit]
+    ]
+    return hits, len(rows) > limit
 
 
 @dataclass(frozen=True)

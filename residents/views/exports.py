@@ -61,9 +61,7 @@ def lookup_export(request: HttpRequest) -> HttpResponse:
             [
                 r.name,
                 phone(r.phone),
-                "、".join(
-                    f"{o.house.label}（{o.get_relation_display()}）" for o in r.current_occupancies
-                ),
+                "、".join(f"{tie.label}（{tie.relation_label}）" for tie in r.houses),
             ]
             for r in result.residents
         ),
@@ -72,7 +70,11 @@ def lookup_export(request: HttpRequest) -> HttpResponse:
         _("Houses"),
         [_("House"), _("Status"), _("Owner")],
         (
-            [h.label, h.get_status_display(), "、".join(r.name for r in owners(h))]
+            [
+                h.label,
+                h.status_label,
+                "、".join(o.name for o in h.occupants if o.relation == Occupancy.Relation.OWNER),
+            ]
             for h in result.houses
         ),
     )

@@ -48,7 +48,20 @@ def test_it_tells_a_user_without_a_site(client, db):
 def test_it_uses_a_fixed_number_of_queries(client, db, django_assert_num_queries, sites):
     user = factories.make_user(*[factories.make_site() for _ in range(sites)])
     client.force_login(user)
-    client.get(DESK)  # the first request renews the session (a write); later ones do not
-    # session, user, user's sites, permissions (user's own + groups')
-    with django_assert_num_queries(5):
+    client.get(DESK)  # the first request renews the session and caches access (writes)
+    # session and user; sites and permissions come from the session for a minute
+    with django_assert_num_queries(2):
         client.get(DESK)
+
+
+def test_it_applies_a_role_taken_away_within_a_minute(client, clerk):
+    from frontdesk import roles, services
+    from frontdesk.middleware import SESSION_ACCESS
+
+    client.force_login(clerk)
+    assert client.get("/visitors/").status_code == 200
+    services.staff_set_role(user=clerk, role=roles.DEPARTMENT_STAFF)
+    session = client.session
+    session[SESSION_ACCESS]["at"] -= 61
+    session.save()
+    assert client.get("/visitors/").status_code == 403

@@ -1,6 +1,7 @@
 from django.urls import reverse
 
-from frontdesk.middleware import SESSION_SITE_ID
+from frontdesk.middleware import SESSION_ACCESS, SESSION_SITE_ID
+from tests import factories
 
 SWITCH = reverse("site_switch")
 
@@ -34,11 +35,18 @@ def test_it_never_redirects_off_site(client, supervisor, site_b):
     assert response["Location"] == "/"
 
 
-def test_it_falls_back_when_the_user_leaves_the_site(client, supervisor, site_a, site_b):
+def test_it_falls_back_within_a_minute_when_the_user_leaves_the_site(
+    client, supervisor, site_a, site_b
+):
     client.force_login(supervisor)
     client.post(SWITCH, {"site": site_b.pk})
     supervisor.sites.remove(site_b)
+    # Sites and permissions are cached in the session for SESSION_RENEW_INTERVAL.
+    session = client.session
+    session[SESSION_ACCESS]["at"] -= 61
+    session.save()
     assert f'id="desk-site">{site_a.name}<' in client.get("/").content.decode()
+    assert client.get(f"/residents/houses/{factories.make_house(site_b).pk}/").status_code == 404
 
 
 def test_it_needs_login_and_post(client, clerk):

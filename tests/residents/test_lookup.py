@@ -2,7 +2,7 @@
 
 import pytest
 
-from residents.models import Vehicle
+from residents.models import House, Resident, Vehicle
 from residents.selectors import lookup
 from residents.services import residents_reindex
 from tests import factories
@@ -41,7 +41,7 @@ def test_it_finds_a_house_by_code(site_a, records, q):
     result = lookup(site_a, q)
     assert [h.pk for h in result.houses] == [records["house"].pk]
     assert result.houses_first
-    assert [o.resident.name for o in result.houses[0].current_occupancies] == ["张三丰"]
+    assert [o.name for o in result.houses[0].occupants] == ["张三丰"]
 
 
 def test_it_finds_every_house_with_a_room_number(site_a, records):
@@ -63,15 +63,19 @@ def test_it_ranks_exact_names_first(site_a, records):
 
 def test_it_keeps_to_the_current_site(site_a, site_b, records):
     result = lookup(site_b, "张三丰")
-    assert [r.site_id for r in result.residents] == [site_b.pk]
-    houses = lookup(site_b, "3-2-1201").houses
-    assert [h.site_id for h in houses] == [site_b.pk]
-    assert records["house"] not in houses
+    ids = [r.pk for r in result.residents]
+    assert list(Resident.objects.filter(pk__in=ids).values_list("site", flat=True)) == [site_b.pk]
+    assert records["zsf"].pk not in ids
+    ids = [h.pk for h in lookup(site_b, "3-2-1201").houses]
+    assert list(House.objects.filter(pk__in=ids).values_list("site", flat=True)) == [site_b.pk]
+    assert records["house"].pk not in ids
 
 
 def test_it_shows_the_houses_of_each_resident(site_a, records):
     result = lookup(site_a, "zsf")
-    assert [o.house.label for o in result.residents[0].current_occupancies] == ["3栋2单元1201"]
+    assert [(t.label, t.relation_label) for t in result.residents[0].houses] == [
+        ("3栋2单元1201", "业主")
+    ]
 
 
 @pytest.mark.parametrize(
@@ -91,16 +95,29 @@ def test_it_caps_results_and_says_there_are_more(site_a):
 
 
 @pytest.mark.parametrize("q", ["张", "1201"])
-def test_it_uses_the_same_queries_for_10_or_100_matches(site_a, django_assert_num_queries, q):
+def test_it_uses_the_same_queries_for_10_or_100_matches(
+    site_a, django_assert_num_queries, django_assert_max_num_queries, q
+):
     def load(n, offset):
         for i in range(offset, offset + n):
             house = factories.make_house(site_a, building=i + 1, unit=1, room="1201")
             factories.make_resident(site_a, f"张{i}", f"1390000{i:04d}", house=house)
 
     load(10, 0)
-    with django_assert_num_queries(3) as few:
+    with django_assert_max_num_queries(3) as few:
         lookup(site_a, q, limit=200)
     load(90, 10)
     with django_assert_num_queries(len(few.captured_queries)):
         result = lookup(site_a, q, limit=200)
     assert len(result.residents) + len(result.houses) == 100
+
+
+def test_it_takes_one_letter_for_the_start_of_initials(site_a, records):
+    # "s" is inside 张三丰's pinyin (zhang-san-feng) but starts no name here but none.
+    assert names(lookup(site_a, "s")) == []
+    assert set(names(lookup(site_a, "z"))) == {"张三丰", "张三"}
+    assert names(lookup(site_a, "l")) == ["李四"]
+
+
+def test_it_does_not_look_for_people_in_a_written_house_code(site_a, records):
+    assert lookup(site_a, "3栋2单元1201").residents == []
