@@ -297,21 +297,36 @@ def house_arrears(house: House, today: date | None = None) -> Arrears:
     return Arrears(totals["months"] or 0, totals["total"] or Decimal(0))
 
 
-def arrears_by_house(site: Site, today: date | None = None) -> QuerySet:
-    """Every house of the site that owes: months owed and total, largest debts first."""
+def arrears_totals(site: Site, today: date | None = None) -> QuerySet:
+    """Per owing house of the site: months owed and total, largest debts first.
+
+    Aggregates the overdue unpaid bills alone (the bill_overdue partial index), then the
+    page's houses are fetched by ``arrears_houses``: a site's bills are never all read.
+    """
     return (
-        House.objects.for_site(site)
-        .filter(
-            bills__paid_amount__lt=F("bills__amount"),
-            bills__due_date__lt=today or timezone.localdate(),
-        )
+        unpaid_bills(site, today)
+        .values("house")
         .annotate(
-            arrears_months=Count("bills__period", distinct=True),
-            arrears_total=Sum(F("bills__amount") - F("bills__paid_amount")),
+            arrears_months=Count("period", distinct=True),
+            arrears_total=Sum(F("amount") - F("paid_amount")),
         )
-        .select_related("building")
-        .order_by("-arrears_total", "id")
+        .order_by("-arrears_total", "house")
     )
+
+
+def arrears_houses(rows, *, with_occupants: bool = False) -> list[House]:
+    """The houses of ``arrears_totals`` rows, in their order, carrying the two figures."""
+    rows = list(rows)
+    houses = House.objects.filter(pk__in=[row["house"] for row in rows]).select_related("building")
+    if with_occupants:
+        houses = houses.prefetch_related(house_occupants())
+    by_id = {house.pk: house for house in houses}
+    result = []
+    for row in rows:
+        house = by_id[row["house"]]
+        house.arrears_months, house.arrears_total = row["arrears_months"], row["arrears_total"]
+        result.append(house)
+    return result
 
 
 def house_detail(site: Site, pk: int) -> House:

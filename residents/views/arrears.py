@@ -14,7 +14,8 @@ PAGE_SIZE = 50
 @never_cache
 @site_view(USE_DESK)
 def index(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.arrears_by_house(request.site), PAGE_SIZE).get_page(
+    page = Paginator(selectors.arrears_totals(request.site), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    page.object_list = selectors.arrears_houses(page.object_list)
     return render(request, "residents/arrears.html", {"area": area("residents"), "page": page})

@@ -86,9 +86,7 @@ def lookup_export(request: HttpRequest) -> HttpResponse:
 @never_cache
 @site_view(USE_DESK)
 def arrears_export(request: HttpRequest) -> HttpResponse:
-    houses = list(
-        selectors.arrears_by_house(request.site).prefetch_related(selectors.house_occupants())
-    )
+    houses = selectors.arrears_houses(selectors.arrears_totals(request.site), with_occupants=True)
     phone = phone_format(request, _("Arrears list"), len(houses))
     sheet = Sheet(
         _("Arrears"),
