@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import itertools
+from datetime import date, timedelta
+from decimal import Decimal
 
 from frontdesk import roles, services
 from frontdesk.models import Site, User
-from residents.models import Building, House, Occupancy, Resident
+from residents.models import Bill, Building, FeeKind, House, Occupancy, Resident
 from residents.search import name_search_keys
 from residents.services import residents_reindex
 
@@ -61,3 +63,18 @@ def make_resident(
         Occupancy.objects.create(house=house, resident=resident, relation=relation)
     residents_reindex(resident_ids=[resident.pk])
     return resident
+
+
+def make_overdue_bills(house: House, months: int = 1, amount: str = "300.00") -> None:
+    """Unpaid property-fee bills for the ``months`` months before this one (all overdue)."""
+    period = date.today().replace(day=1)
+    for _ in range(months):
+        period = (period - timedelta(days=1)).replace(day=1)
+        Bill.objects.create(
+            site=house.site,
+            house=house,
+            kind=FeeKind.PROPERTY,
+            period=period,
+            amount=Decimal(amount),
+            due_date=period + timedelta(days=10),
+        )

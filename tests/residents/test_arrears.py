@@ -1,4 +1,4 @@
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -10,27 +10,13 @@ from tests import factories
 URL = reverse("residents:arrears")
 
 
-def owe(house, months, amount="300.00"):
-    start = date.today().replace(day=1)
-    for m in range(1, months + 1):
-        period = (start - timedelta(days=31 * m)).replace(day=1)
-        Bill.objects.create(
-            site=house.site,
-            house=house,
-            kind=FeeKind.PROPERTY,
-            period=period,
-            amount=Decimal(amount),
-            due_date=period + timedelta(days=27),
-        )
-
-
 @pytest.fixture
 def debtors(site_a, site_b):
     small = factories.make_house(site_a, building=1, room="101")
     big = factories.make_house(site_a, building=2, room="202")
     paid = factories.make_house(site_a, building=3, room="303")
-    owe(small, 1)
-    owe(big, 4)
+    factories.make_overdue_bills(small, 1)
+    factories.make_overdue_bills(big, 4)
     Bill.objects.create(
         site=site_a,
         house=paid,
@@ -40,7 +26,7 @@ def debtors(site_a, site_b):
         paid_amount=Decimal(50),
         due_date=date(2026, 1, 31),
     )
-    owe(factories.make_house(site_b, building=9, room="909"), 6)
+    factories.make_overdue_bills(factories.make_house(site_b, building=9, room="909"), 6)
     return small, big, paid
 
 
@@ -61,7 +47,7 @@ def test_it_uses_the_same_number_of_queries_for_few_or_many(
     with django_assert_max_num_queries(15) as few:
         clerk_client.get(URL)
     for i in range(30):
-        owe(factories.make_house(site_a, building=10 + i, room="101"), 2)
+        factories.make_overdue_bills(factories.make_house(site_a, building=10 + i, room="101"), 2)
     with django_assert_num_queries(len(few.captured_queries)):
         clerk_client.get(URL)
 

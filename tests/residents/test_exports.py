@@ -1,7 +1,6 @@
 """The .xlsx exports of the lookup and of the arrears list."""
 
-from datetime import date, timedelta
-from decimal import Decimal
+from datetime import date
 from urllib.parse import quote
 
 import pytest
@@ -10,24 +9,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from frontdesk.models import PersonalDataAccess
-from residents.models import Bill, FeeKind, Occupancy
+from residents.models import Occupancy
 from tests import factories
 from tests.residents.conftest import read_xlsx
 
 LOOKUP_EXPORT = reverse("residents:lookup_export")
 ARREARS_EXPORT = reverse("residents:arrears_export")
-
-
-def owe(house, amount="300.00"):
-    period = (date.today().replace(day=1) - timedelta(days=1)).replace(day=1)
-    Bill.objects.create(
-        site=house.site,
-        house=house,
-        kind=FeeKind.PROPERTY,
-        period=period,
-        amount=Decimal(amount),
-        due_date=period + timedelta(days=10),
-    )
 
 
 @pytest.fixture
@@ -37,7 +24,7 @@ def owner(site_a):
     factories.make_resident(
         site_a, name="张无忌", phone="13900139000", house=house, relation="family"
     )
-    owe(house)
+    factories.make_overdue_bills(house)
     return resident
 
 
@@ -69,8 +56,10 @@ def test_it_names_the_file_in_chinese(clerk_client, owner):
 
 
 def test_it_exports_the_arrears_list(clerk_client, owner, site_a, site_b):
-    owe(factories.make_house(site_a, building=5, unit=0, room="101"), amount="50")
-    owe(factories.make_house(site_b, building=9, unit=0, room="909"))
+    factories.make_overdue_bills(
+        factories.make_house(site_a, building=5, unit=0, room="101"), amount="50"
+    )
+    factories.make_overdue_bills(factories.make_house(site_b, building=9, unit=0, room="909"))
     response = clerk_client.get(ARREARS_EXPORT)
     (rows,) = read_xlsx(response.content).values()
     assert rows == [
@@ -147,7 +136,7 @@ def test_it_uses_a_fixed_number_of_queries(client, supervisor, site_a, url):
                 site_a, building=7, room=str(1000 + Occupancy.objects.count())
             )
             factories.make_resident(site_a, name="张三", phone="13800138000", house=house)
-            owe(house)
+            factories.make_overdue_bills(house)
         client.get(url, {"q": "张三", "full": "1"})  # the first request may renew the session
         with CaptureQueriesContext(connection) as captured:
             assert client.get(url, {"q": "张三", "full": "1"}).status_code == 200
