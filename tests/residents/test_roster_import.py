@@ -123,6 +123,28 @@ def test_it_imports_residents_and_reuses_an_owner_of_several_houses(supervisor_c
     assert [r.pk for r in selectors.lookup(site_a, "9000").residents] == [tenant.pk]
 
 
+def test_it_imports_residents_without_a_phone_by_name_and_house(supervisor_client, site_a):
+    flat = factories.make_house(site_a, building=3, unit=2, room="1201")
+    other = factories.make_house(site_a, building=4, unit=1, room="101")
+    content = make_xlsx(
+        RESIDENT_HEADER,
+        [3, 2, "1201", "张小宝", "", "", "", "家属", ""],
+        [4, 1, "101", "张小宝", "", "", "", "家属", ""],  # a namesake in another house
+    )
+    upload_and_confirm(supervisor_client, "residents", content)
+    assert Resident.objects.filter(site=site_a, name="张小宝").count() == 2
+
+    # Imported again (the office re-sends its roster): nobody is doubled.
+    upload_and_confirm(supervisor_client, "residents", content)
+    assert Resident.objects.filter(site=site_a, name="张小宝").count() == 2
+    assert set(
+        Occupancy.objects.filter(resident__name="张小宝").values_list("house", flat=True)
+    ) == {
+        flat.pk,
+        other.pk,
+    }
+
+
 def test_it_imports_bills_from_a_gb18030_csv(supervisor_client, site_a):
     house = factories.make_house(site_a, building=3, unit=2, room="1201")
     shop = factories.make_house(site_a, building=5, unit=0, room="101")
