@@ -12,6 +12,7 @@ from frontdesk import revealable, selectors, services
 from frontdesk.access import site_view
 from frontdesk.forms import SiteSwitchForm
 from frontdesk.middleware import SESSION_SITE_ID
+from frontdesk.roles import USE_DESK
 from frontdesk.scoping import get_for_site_or_404
 
 
@@ -52,7 +53,7 @@ def favicon(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_POST
-@site_view()
+@site_view(USE_DESK)
 def reveal(request: HttpRequest, label: str, pk: int, field: str) -> HttpResponse:
     """The full value of one masked field of one record of the current site; logged."""
     if revealable.masker(label, field) is None:

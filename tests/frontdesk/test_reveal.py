@@ -57,3 +57,9 @@ def test_it_needs_post_and_login(client, clerk, resident):
     assert client.post(url(resident, "phone"))["Location"].startswith(reverse("login"))
     client.force_login(clerk)
     assert client.get(url(resident, "phone")).status_code == 405
+
+
+def test_it_is_closed_to_department_staff(client, engineer, resident):
+    client.force_login(engineer)
+    assert client.post(url(resident, "phone")).status_code == 403
+    assert not PersonalDataAccess.objects.exists()

@@ -1,0 +1,272 @@
+"""The access matrix: every page of the URLconf, asked for by every kind of user.
+
+The pages come from the resolver, not from a list kept by hand, so a new page fails here
+until it has a rule (how to build its URL for an object of site A) and an expected outcome
+for each user. What a user gets is one of: a status code, LOGIN (sent to the login page
+with ?next=), or "→ <path>" (a redirect to exactly that path).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import SimpleNamespace
+
+import pytest
+from django.contrib.auth.views import redirect_to_login
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from frontdesk import roles
+from frontdesk.middleware import SESSION_SITE_ID
+from residents.models import RosterImport
+from tests import factories
+
+# Django admin's own pages are Django's; the matrix checks only that its door (the index)
+# opens to supervisors alone. Its other pages are scoped by SiteScopedAdmin (test_admin).
+ADMIN_NAMESPACE = "admin"
+ADMIN_DOOR = "admin:index"
+
+
+def pages_in_urlconf() -> set[str]:
+    """Every page's full name ("ns:name"), or its path when it has no name."""
+    return set(_walk(get_resolver().url_patterns)) | {ADMIN_DOOR}
+
+
+def _walk(patterns, namespace: str = "", prefix: str = ""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == ADMIN_NAMESPACE:
+                continue
+            ns = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from _walk(pattern.url_patterns, ns, prefix + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern):
+            if pattern.name:
+                yield f"{namespace}{pattern.name}"
+            else:
+                # An unnamed page cannot be reversed; its path stands for it (no parameters).
+                yield "/" + prefix + str(pattern.pattern)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """How to ask for a page about site A's objects (``o``: the ``objects_of_a`` fixture)."""
+
+    kwargs: Callable[[SimpleNamespace], dict] = lambda o: {}
+    # POST-only pages are asked with POST (after checking that GET is a 405).
+    method: str = "GET"
+    data: Callable[[SimpleNamespace], dict] = lambda o: {}
+
+
+GET = Rule()
+
+RULES: dict[str, Rule] = {
+    "desk": GET,
+    "site_switch": Rule(method="POST", data=lambda o: {"site": o.site.pk}),
+    "healthz": GET,
+    "reveal": Rule(
+        method="POST",
+        kwargs=lambda o: {"label": "residents.resident", "pk": o.resident.pk, "field": "phone"},
+    ),
+    "login": GET,
+    "logout": Rule(method="POST"),
+    "password_change": GET,
+    "password_change_done": GET,
+    "residents:index": GET,
+    "residents:lookup_export": GET,
+    "residents:house": Rule(kwargs=lambda o: {"pk": o.house.pk}),
+    "residents:requests": GET,
+    "residents:request_create": GET,
+    "residents:arrears": GET,
+    "residents:arrears_export": GET,
+    "residents:quality": GET,
+    "residents:import": GET,
+    "residents:import_preview": Rule(kwargs=lambda o: {"pk": o.roster_import.pk}),
+    "visitors:index": GET,
+    "complaints:index": GET,
+    "notices:index": GET,
+    "coordination:index": GET,
+    "admin_tasks:index": GET,
+    ADMIN_DOOR: GET,
+    "/favicon.ico": GET,
+}
+
+LOGIN = "login"
+TO_DESK = "→ /"
+TO_LOGIN_PAGE = "→ /accounts/login/"
+TO_ADMIN_LOGIN = "→ /admin/login/?next=/admin/"
+
+# Who asks. nosite: a clerk who belongs to no site. supervisor: of sites A and B, with site
+# A current. supervisor_b: of site B only, so that a page closed by a permission is also
+# proved to be a 404 for another site's object (a clerk_b gets the 403 of the permission
+# before any object is looked up).
+ROLES = ("anonymous", "nosite", "clerk", "clerk_b", "engineer", "supervisor", "supervisor_b")
+
+EVERYONE_200 = dict.fromkeys(ROLES, 200)
+LOGGED_IN_200 = {**EVERYONE_200, "anonymous": LOGIN}
+# Any member of a site: complaints and coordination, where the desk routes work to staff.
+SITE_STAFF = {**LOGGED_IN_200, "nosite": 403}
+# The desk's own areas need frontdesk.use_desk. These pages show the asker's current site,
+# so clerk_b gets its own site's page: nothing of site A is in the URL.
+DESK_AREA = {**SITE_STAFF, "engineer": 403}
+
+EXPECTED: dict[str, dict[str, int | str]] = {
+    "desk": SITE_STAFF,
+    # The form refuses a site the user does not work at and redirects with a message.
+    "site_switch": {**dict.fromkeys(ROLES, TO_DESK), "anonymous": LOGIN, "nosite": 403},
+    "healthz": EVERYONE_200,
+    # Revealing needs only membership of the record's site (site_view() without a
+    # permission), so an engineer of site A may reveal; it is logged.
+    # Department staff work on what the desk routes to them: no full phones or ID numbers.
+    "reveal": {
+        "anonymous": LOGIN,
+        "nosite": 403,
+        "clerk": 200,
+        "clerk_b": 404,
+        "engineer": 403,
+        "supervisor": 200,
+        "supervisor_b": 404,
+    },
+    # redirect_authenticated_user: a logged-in user goes to the desk.
+    "login": {**dict.fromkeys(ROLES, TO_DESK), "anonymous": 200},
+    "logout": dict.fromkeys(ROLES, TO_LOGIN_PAGE),
+    # A user without a site may still change their password.
+    "password_change": LOGGED_IN_200,
+    "password_change_done": LOGGED_IN_200,
+    "residents:index": DESK_AREA,
+    "residents:lookup_export": DESK_AREA,
+    "residents:house": {
+        "anonymous": LOGIN,
+        "nosite": 403,
+        "clerk": 200,
+        "clerk_b": 404,
+        "engineer": 403,
+        "supervisor": 200,
+        "supervisor_b": 404,
+    },
+    "residents:requests": DESK_AREA,
+    "residents:request_create": DESK_AREA,
+    "residents:arrears": DESK_AREA,
+    "residents:arrears_export": DESK_AREA,
+    "residents:quality": DESK_AREA,
+    # residents.import_roster: supervisors only.
+    "residents:import": {
+        **dict.fromkeys(ROLES, 403),
+        "anonymous": LOGIN,
+        "supervisor": 200,
+        "supervisor_b": 200,
+    },
+    "residents:import_preview": {
+        **dict.fromkeys(ROLES, 403),
+        "anonymous": LOGIN,
+        "supervisor": 200,
+        "supervisor_b": 404,
+    },
+    "visitors:index": DESK_AREA,
+    "complaints:index": SITE_STAFF,
+    "notices:index": DESK_AREA,
+    "coordination:index": SITE_STAFF,
+    "admin_tasks:index": DESK_AREA,
+    # Admin is for staff users (supervisors); others go to admin's own login.
+    ADMIN_DOOR: {
+        **dict.fromkeys(ROLES, TO_ADMIN_LOGIN),
+        "supervisor": 200,
+        "supervisor_b": 200,
+    },
+    "/favicon.ico": dict.fromkeys(ROLES, "→ /static/favicon.svg"),
+}
+
+# (page, role) → why: access bugs found by this matrix, to be fixed in the app. strict, so
+# the fix makes the test fail until its entry is removed.
+KNOWN_BUGS: dict[tuple[str, str], str] = {}
+
+
+def cases() -> list:
+    """Every page found, and every page the tables name, so either side missing fails."""
+    return [
+        pytest.param(
+            page,
+            role,
+            marks=[pytest.mark.xfail(strict=True, reason=KNOWN_BUGS[page, role])]
+            if (page, role) in KNOWN_BUGS
+            else [],
+            id=f"{page}-{role}",
+        )
+        for page in sorted(pages_in_urlconf() | RULES.keys() | EXPECTED.keys())
+        for role in ROLES
+    ]
+
+
+@pytest.fixture
+def nosite(db):
+    return factories.make_user(username="nosite")
+
+
+@pytest.fixture
+def supervisor_b(site_b):
+    return factories.make_user(site_b, role=roles.SUPERVISOR, username="boss_b")
+
+
+@pytest.fixture
+def objects_of_a(site_a, site_b):
+    house = factories.make_house(site_a)
+    uploader = factories.make_user(site_a, role=roles.SUPERVISOR, username="uploader")
+    # Imported, not previewed: a previewed import re-reads its file, which is not the
+    # matter here.
+    roster_import = RosterImport.objects.create(
+        site=site_a,
+        kind=RosterImport.Kind.RESIDENTS,
+        file="rosters/a.xlsx",
+        original_name="住户.xlsx",
+        status=RosterImport.Status.IMPORTED,
+        uploaded_by=uploader,
+    )
+    return SimpleNamespace(
+        site=site_a,
+        house=house,
+        resident=factories.make_resident(site_a, house=house),
+        roster_import=roster_import,
+    )
+
+
+def url_of(page: str, objects: SimpleNamespace) -> str:
+    if page.startswith("/"):
+        assert "<" not in page, f"give {page} a name, so that its rule can build its URL"
+        return page
+    return reverse(page, kwargs=RULES[page].kwargs(objects))
+
+
+def outcome(response) -> int | str:
+    if response.status_code in (301, 302):
+        return f"→ {response['Location']}"
+    return response.status_code
+
+
+@pytest.mark.parametrize(("page", "role"), cases())
+def test_access(page, role, request, client, objects_of_a):
+    assert page in RULES, f"add a rule for {page} to RULES in {__name__} (how to build its URL)"
+    assert page in EXPECTED, f"add the expected outcomes for {page} to EXPECTED in {__name__}"
+    assert page in pages_in_urlconf(), f"{page} is no longer in the URLconf: remove its entries"
+    rule, expected = RULES[page], EXPECTED[page][role]
+    if role != "anonymous":
+        client.force_login(request.getfixturevalue(role))
+        # Every user asks with site A current when they belong to it (else their first).
+        session = client.session
+        session[SESSION_SITE_ID] = objects_of_a.site.pk
+        session.save()
+    url = url_of(page, objects_of_a)
+    if expected == LOGIN:
+        expected = f"→ {redirect_to_login(url).url}"
+    if rule.method == "POST":
+        assert client.get(url).status_code == 405, f"GET {url} should be refused"
+        response = client.post(url, rule.data(objects_of_a))
+    else:
+        response = client.get(url)
+    assert outcome(response) == expected, f"{rule.method} {url} as {role}"
+
+
+def test_the_tables_name_exactly_the_pages_of_the_urlconf():
+    pages = pages_in_urlconf()
+    assert sorted(pages - RULES.keys()) == [], "add a rule for these pages to RULES"
+    assert sorted(pages - EXPECTED.keys()) == [], "add expected outcomes for these pages"
+    assert sorted(RULES.keys() - pages) == [], "these rules name no page: remove them"
+    assert sorted(EXPECTED.keys() - pages) == [], "these outcomes name no page: remove them"
+    incomplete = sorted(page for page, row in EXPECTED.items() if set(row) != set(ROLES))
+    assert incomplete == [], f"give an outcome for each of {ROLES}"
