@@ -12,7 +12,8 @@ export DEMO_PASSWORD ?= frontdesk-demo
 # Packages from Debian the tests need that a fresh machine lacks.
 TEST_DEBS := chromium chromium-driver gettext
 
-.PHONY: run test bench setup services migrate messages seed browsers lint format clean
+.PHONY: run test bench setup services migrate messages seed browsers lint format clean \
+	backup restore
 
 $(VENV)/.python:
 	@python=$$(scripts/find-python) && echo "Using $$python ($$($$python --version))" && \
@@ -72,6 +73,15 @@ test: $(VENV)/.test browsers migrate messages
 
 bench: setup
 	DEBUG=0 $(MANAGE) bench
+
+# One archive with the database (pg_dump -Fc) and the uploaded files (MEDIA_ROOT), written
+# to backups/frontdesk-YYYYmmdd-HHMMSS.tar (BACKUP_DIR overrides the folder).
+backup: services
+	DEBUG=1 $(MANAGE) backup
+
+# Replaces the database and MEDIA_ROOT with an archive's contents; asks nothing.
+restore: services
+	DEBUG=1 $(MANAGE) restore "$(FILE)"
 
 lint: $(VENV)/.test
 	$(VENV)/bin/ruff check --fix .
