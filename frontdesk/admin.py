@@ -1,8 +1,12 @@
-from django.contrib import admin
+from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.apps import apps
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop, ngettext
 
 from frontdesk import services
 from frontdesk.models import Department, Heartbeat, PersonalDataAccess, Site, User
@@ -84,6 +88,7 @@ class UserAdmin(BaseUserAdmin):
         ),
         (_("Important dates"), {"fields": ["last_login", "date_joined"]}),
     ]
+    actions = ["end_sessions"]
     add_fieldsets = [
         (
             None,
@@ -116,6 +121,33 @@ class UserAdmin(BaseUserAdmin):
             kwargs["queryset"] = Department.objects.for_user(request.user).select_related("site")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        # Django already refuses an inactive user's sessions; ending them also closes
+        # their entries in the login log.
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            services.user_sessions_end(user=obj)
+
+    @admin.action(description=_("End all sessions of the selected staff"), permissions=["change"])
+    def end_sessions(self, request: HttpRequest, queryset: QuerySet) -> None:
+        # The queryset is already scoped to the supervisor's sites (get_queryset); only a
+        # superuser may end a superuser's sessions.
+        if not request.user.is_superuser:
+            queryset = queryset.filter(is_superuser=False)
+        users = list(queryset)
+        for user in users:
+            services.user_sessions_end(user=user)
+        self.message_user(
+            request,
+            ngettext(
+                "Ended the sessions of %(count)d member of staff.",
+                "Ended the sessions of %(count)d members of staff.",
+                len(users),
+            )
+            % {"count": len(users)},
+            messages.SUCCESS,
+        )
+
 
 @admin.register(Heartbeat)
 class HeartbeatAdmin(admin.ModelAdmin):
@@ -144,5 +176,84 @@ class PersonalDataAccessAdmin(SiteScopedAdmin):
     def has_change_permission(self, request, obj=None) -> bool:
         return False
 
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+# --- Login protection (django-axes) -------------------------------------------------
+# Axes's own admin is switched off (AXES_ENABLE_ADMIN): these show the same records,
+# scoped like the rest of admin and never editable. A supervisor unlocks an account by
+# deleting its row among the login attempts.
+
+apps.get_app_config("axes").verbose_name = _("Login protection")
+
+# django-axes ships no Chinese; naming its labels here puts them in our catalogue.
+AXES_LABELS = [
+    gettext_noop("access attempt"),
+    gettext_noop("access attempts"),
+    gettext_noop("access log"),
+    gettext_noop("access logs"),
+    gettext_noop("access failure"),
+    gettext_noop("access failures"),
+    gettext_noop("User Agent"),
+    gettext_noop("IP Address"),
+    gettext_noop("Username"),
+    gettext_noop("HTTP Accept"),
+    gettext_noop("Path"),
+    gettext_noop("Attempt Time"),
+    gettext_noop("GET Data"),
+    gettext_noop("POST Data"),
+    gettext_noop("Failed Logins"),
+    gettext_noop("Logout Time"),
+    gettext_noop("Session key hash (sha256)"),
+    gettext_noop("Access lock out"),
+    gettext_noop("Locked Out"),
+    gettext_noop("Attempt Remaining"),
+    gettext_noop("Form Data"),
+    gettext_noop("Meta Data"),
+    gettext_noop("Not set"),
+]
+
+
+class StaffUsernameScopedAdmin(admin.ModelAdmin):
+    """Axes keeps usernames, not users: a supervisor sees the rows of their sites' staff,
+    and those of usernames that are no one's (typos, guesses), which belong to no site."""
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        theirs = User.objects.filter(sites__in=user_site_ids(request)).values("username")
+        return qs.filter(
+            Q(username__in=theirs)
+            | Q(username__isnull=True)
+            | ~Q(username__in=User.objects.values("username"))
+        )
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(AccessAttempt)
+class LoginAttemptAdmin(StaffUsernameScopedAdmin, AccessAttemptAdmin):
+    # Axes' "clean up expired attempts" does nothing without a cool-off.
+    actions = []
+
+    @admin.display(description=_("Status"))
+    def status(self, obj: AccessAttempt) -> str:
+        return super().status(obj)
+
+
+@admin.register(AccessLog)
+class LoginLogAdmin(StaffUsernameScopedAdmin, AccessLogAdmin):
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(AccessFailureLog)
+class LoginFailureLogAdmin(StaffUsernameScopedAdmin, AccessFailureLogAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         return False

@@ -1,3 +1,6 @@
+import hashlib
+import hmac
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -70,6 +73,10 @@ class User(AbstractUser):
         blank=True,
         related_name="staff",
     )
+    # Part of the session hash every session is checked against on each request: raising
+    # it ends all of the user's sessions at once, wherever they are and whatever their
+    # key (frontdesk.services.user_sessions_end).
+    session_generation = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("staff member")
@@ -77,6 +84,25 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.full_name or self.username
+
+    # Django ends a session whose stored hash no longer matches (that is how a password
+    # change ends the other sessions); these add the generation to the hash. Generation 0
+    # keeps Django's own hash, so sessions made before the field existed stay valid.
+    def get_session_auth_hash(self) -> str:
+        return self._with_generation(super().get_session_auth_hash())
+
+    def get_session_auth_fallback_hash(self):
+        for fallback in super().get_session_auth_fallback_hash():
+            yield self._with_generation(fallback)
+
+    def _with_generation(self, auth_hash: str) -> str:
+        if not self.session_generation:
+            return auth_hash
+        # Keyed by Django's hash, itself keyed by the secret key (or a fallback key), so
+        # rotating SECRET_KEY keeps working as Django documents.
+        return hmac.new(
+            auth_hash.encode(), str(self.session_generation).encode(), hashlib.sha256
+        ).hexdigest()
 
     def get_full_name(self) -> str:
         return self.full_name or self.username

@@ -40,6 +40,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "django_celery_beat.view_crontabschedule",
         "django_celery_beat.add_crontabschedule",
         "frontdesk.view_personaldataaccess",
+        # Login protection: read the login log, unlock by deleting an attempt row.
+        "axes.view_accessattempt",
+        "axes.delete_accessattempt",
+        "axes.view_accesslog",
+        "axes.view_accessfailurelog",
         "residents.import_roster",
         *[
             f"residents.{action}_{model}"

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+from axes.models import AccessLog
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from frontdesk.models import Department, Heartbeat, PersonalDataAccess, Site, User
@@ -55,6 +57,22 @@ def staff_set_role(*, user: User, role: str) -> None:
     if user.is_staff != is_staff:
         user.is_staff = is_staff
         user.save(update_fields=["is_staff"])
+
+
+@transaction.atomic
+def user_sessions_end(*, user: User) -> None:
+    """End every session of ``user`` (a member of staff leaving, a PC left logged in).
+
+    Raising the user's session generation changes the hash each of their sessions is
+    checked against, so each ends at its next request, whatever its key: one UPDATE,
+    where finding the sessions themselves would mean decoding every stored session.
+    The open entries of the login log are closed now, as a logout would.
+    """
+    User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
+    user.refresh_from_db(fields=["session_generation"])
+    AccessLog.objects.filter(username=user.get_username(), logout_time__isnull=True).update(
+        logout_time=timezone.now()
+    )
 
 
 def personal_data_access_log(

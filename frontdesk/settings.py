@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_filters",
     "django_celery_beat",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -79,6 +80,8 @@ MIDDLEWARE = [
     "frontdesk.middleware.SessionLimitsMiddleware",
     "frontdesk.middleware.CurrentSiteMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as axes asks: it turns a login refused for lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "frontdesk.urls"
@@ -119,6 +122,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# Axes first: it refuses a locked-out login before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "desk"
@@ -196,6 +204,41 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 # How often the worker's heartbeat runs (the beat schedule is kept in the database and
 # editable in admin; this is only the value the data migration starts it with).
 HEARTBEAT_INTERVAL_SECONDS = 60
+
+# --- Login protection (django-axes) ------------------------------------------------
+# Five wrong passwords in a row lock the account until a supervisor deletes its row under
+# 登录尝试 in admin: no cool-off, as the desk's rules ask. A successful login before that
+# clears the account's count.
+#
+# A desk PC is shared by the shift, so a lock by address at the same five would let one
+# clerk's typos lock out the whole desk. The address has its own, higher limit instead
+# (frontdesk.lockout.LoginAttemptHandler; axes itself knows only one limit): 20 failures
+# within an hour from one address lock that address, which stops someone at a desk PC
+# trying a few passwords on every colleague's account; that lock lifts an hour after the
+# last failure, or when a supervisor deletes the address's rows.
+#
+# The address is REMOTE_ADDR, never a header a client could forge. Behind a reverse proxy
+# that is the proxy's own address, shared by every desk: there the per-address limit
+# would count the whole company's failures and could lock everyone out, so such a
+# deployment sets LOGIN_IP_FAILURE_LIMIT=0 and keeps only the per-account lock.
+#
+# Attempts are kept in the database (not the cache, which is per process, nor Redis,
+# which may be down), so every web process sees the same counts.
+AXES_HANDLER = "frontdesk.lockout.LoginAttemptHandler"
+AXES_FAILURE_LIMIT = 5
+# Read by axes for its log lines and its check that addresses count; the two limits
+# themselves are applied by LoginAttemptHandler.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = None
+AXES_RESET_ON_SUCCESS = True
+LOGIN_IP_FAILURE_LIMIT = int(os.environ.get("LOGIN_IP_FAILURE_LIMIT", "20"))
+LOGIN_IP_FAILURE_WINDOW = 60 * 60  # seconds
+# Every failure is logged (AccessFailureLog), besides every login and logout (AccessLog).
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
+# Our own admin classes (frontdesk/admin.py) show these records, read-only and scoped.
+AXES_ENABLE_ADMIN = False
 
 # --- Security -----------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from frontdesk import views
+from frontdesk.forms import LoginForm
 
 urlpatterns = [
     path("", views.desk, name="desk"),
@@ -11,7 +12,9 @@ urlpatterns = [
     path("reveal/<str:label>/<int:pk>/<str:field>/", views.reveal, name="reveal"),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        auth_views.LoginView.as_view(
+            redirect_authenticated_user=True, authentication_form=LoginForm
+        ),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -1,8 +1,9 @@
 from django.apps import apps
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -31,10 +32,13 @@ def site_switch(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Switched to %(site)s.") % {"site": site.name})
     else:
         messages.error(request, form.errors["site"][0])
+    # Back to the page the switch was made on: a path of this site, never a view name.
     target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        target = "desk"
-    return redirect(target)
+    if not target.startswith("/") or not url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, request.is_secure()
+    ):
+        target = reverse("desk")
+    return HttpResponseRedirect(target)
 
 
 @never_cache

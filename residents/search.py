@@ -58,7 +58,8 @@ def terms_for(name: str, phones: list[str], plates: list[str] = ()) -> list[tupl
 
 
 def normalize_query(q: str) -> str:
-    q = re.sub(r"\s+", "", q or "")[:MAX_QUERY]
+    # Spaces and control characters (a NUL cannot even reach PostgreSQL) are dropped.
+    q = re.sub(r"[\s\x00-\x1f\x7f]+", "", q or "")[:MAX_QUERY]
     return q.lower()
 
 

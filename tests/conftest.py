@@ -1,8 +1,29 @@
+from types import SimpleNamespace
+
 import pytest
+from django.http import HttpRequest
+from django.test import Client
 
 from frontdesk import roles
 from frontdesk.celery import app as celery_app
+from residents.models import RosterImport
 from tests import factories
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _client_login_passes_a_request():
+    """Axes refuses authenticate() without a request, to know whom to lock out, and
+    Client.login() passes none: give it an empty one, as the axes docs advise. Logins
+    through the login page (and force_login) are untouched."""
+    login = Client.login
+
+    def login_with_request(self, **credentials):
+        credentials.setdefault("request", HttpRequest())
+        return login(self, **credentials)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Client, "login", login_with_request)
+        yield
 
 
 @pytest.fixture
@@ -59,3 +80,26 @@ def unreachable_broker(monkeypatch):
     monkeypatch.setattr(celery_app.amqp, "_producer_pool", None)
     yield
     celery_app.pool.force_close_all()
+
+
+@pytest.fixture
+def objects_of_a(site_a, site_b):
+    """One object of each kind that a page can be about, all in site A."""
+    house = factories.make_house(site_a)
+    uploader = factories.make_user(site_a, role=roles.SUPERVISOR, username="uploader")
+    # Imported, not previewed: a previewed import re-reads its file, which is not the
+    # matter here.
+    roster_import = RosterImport.objects.create(
+        site=site_a,
+        kind=RosterImport.Kind.RESIDENTS,
+        file="rosters/a.xlsx",
+        original_name="住户.xlsx",
+        status=RosterImport.Status.IMPORTED,
+        uploaded_by=uploader,
+    )
+    return SimpleNamespace(
+        site=site_a,
+        house=house,
+        resident=factories.make_resident(site_a, house=house),
+        roster_import=roster_import,
+    )

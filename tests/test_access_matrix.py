@@ -16,7 +16,6 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from frontdesk import roles
 from frontdesk.middleware import SESSION_SITE_ID
-from residents.models import RosterImport
 from tests import factories
 
 # Django admin's own pages are Django's; the matrix checks only that its door (the index)
@@ -202,28 +201,6 @@ def nosite(db):
 @pytest.fixture
 def supervisor_b(site_b):
     return factories.make_user(site_b, role=roles.SUPERVISOR, username="boss_b")
-
-
-@pytest.fixture
-def objects_of_a(site_a, site_b):
-    house = factories.make_house(site_a)
-    uploader = factories.make_user(site_a, role=roles.SUPERVISOR, username="uploader")
-    # Imported, not previewed: a previewed import re-reads its file, which is not the
-    # matter here.
-    roster_import = RosterImport.objects.create(
-        site=site_a,
-        kind=RosterImport.Kind.RESIDENTS,
-        file="rosters/a.xlsx",
-        original_name="住户.xlsx",
-        status=RosterImport.Status.IMPORTED,
-        uploaded_by=uploader,
-    )
-    return SimpleNamespace(
-        site=site_a,
-        house=house,
-        resident=factories.make_resident(site_a, house=house),
-        roster_import=roster_import,
-    )
 
 
 def url_of(page: str, objects: SimpleNamespace) -> str:

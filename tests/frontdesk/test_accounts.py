@@ -72,3 +72,9 @@ def test_it_changes_the_password_only_with_the_current_one(clerk_client, clerk):
 def test_it_needs_login_for_password_change(client, db):
     response = client.get(reverse("password_change"))
     assert response["Location"].startswith(LOGIN)
+
+
+def test_it_refuses_an_over_long_username_without_an_error_page(client, db):
+    response = client.post(LOGIN, {"username": "0" * 300, "password": "x"})
+    assert response.status_code == 200
+    assert "不超过 150 字符" in response.content.decode()

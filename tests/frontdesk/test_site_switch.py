@@ -53,3 +53,10 @@ def test_it_needs_login_and_post(client, clerk):
     assert client.post(SWITCH, {"site": 1})["Location"].startswith(reverse("login"))
     client.force_login(clerk)
     assert client.get(SWITCH).status_code == 405
+
+
+def test_it_takes_next_only_as_a_path(client, supervisor, site_b):
+    client.force_login(supervisor)
+    for value in ["0", "desk", "javascript:alert(1)", "//evil.example/"]:
+        response = client.post(SWITCH, {"site": site_b.pk, "next": value})
+        assert response["Location"] == "/", value

@@ -51,3 +51,4 @@ def test_it_does_not_take_names_or_phones_for_houses():
 def test_it_cleans_the_query():
     assert normalize_query("  Zhang San ") == "zhangsan"
     assert len(normalize_query("x" * 10_000)) == 64
+    assert normalize_query("张\x00三\x1f") == "张三"
