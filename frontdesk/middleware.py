@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
 from frontdesk import selectors
@@ -94,3 +95,20 @@ def _sites_and_permissions(request: HttpRequest) -> list[Site]:
         # it from the session spares the two permission queries.
         user._perm_cache = set(cached["perms"])
     return [Site(**dict(zip(SITE_FIELDS, values, strict=True))) for values in cached["sites"]]
+
+
+class PrivatePagesMiddleware:
+    """No page seen by a logged-in user is kept by the browser or a proxy.
+
+    Desk PCs are shared and most pages hold residents' names, houses or debts: after a
+    logout, Back must not bring them up again from the cache.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.user.is_authenticated:
+            add_never_cache_headers(response)
+        return response
