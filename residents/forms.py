@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from frontdesk.models import Department, Site
+from frontdesk.uploads import validate_upload
 from residents import roster
 from residents.models import House, RecordRequest, Resident, RosterImport
 
@@ -76,10 +77,6 @@ class RosterUploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith((".xlsx", ".csv")):
-            raise forms.ValidationError(_("Upload an .xlsx or .csv file."))
-        if upload.size > roster.MAX_FILE_SIZE:
-            raise forms.ValidationError(
-                _("The file is larger than 10 MB. Split it into smaller files.")
-            )
+        # By content, whatever the name: roster.py then reads the sheet itself.
+        validate_upload(upload, kinds={"xlsx", "csv"}, max_size=roster.MAX_FILE_SIZE)
         return upload

@@ -420,10 +420,11 @@ class RecordRequest(models.Model):
 
 
 def roster_upload_path(instance, filename: str) -> str:
-    # Stored under a generated name: the uploader's file name is kept only as text.
-    import uuid
+    # Stored under a generated name: the uploader's file name is kept only as text. No
+    # extension: upload_to sees only that name, and downloads are typed by content.
+    from frontdesk.uploads import generated_name
 
-    return f"roster/{instance.site_id}/{uuid.uuid4().hex}"
+    return generated_name("roster", instance.site_id, None)
 
 
 class RosterImport(models.Model):

@@ -15,4 +15,5 @@ urlpatterns = [
     path("quality/", quality.index, name="quality"),
     path("import/", roster.upload, name="import"),
     path("import/<int:pk>/", roster.preview, name="import_preview"),
+    path("import/<int:pk>/file/", roster.original_file, name="import_file"),
 ]

@@ -9,6 +9,7 @@ from django.views.decorators.cache import never_cache
 from frontdesk.access import site_view
 from frontdesk.areas import area
 from frontdesk.scoping import get_for_site_or_404
+from frontdesk.uploads import file_response
 from frontdesk.xlsx import Sheet, xlsx_response
 from residents import roster
 from residents.forms import RosterUploadForm
@@ -84,3 +85,21 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
         "residents/import_preview.html",
         {"area": area("residents"), "roster_import": imported, "result": result},
     )
+
+
+@never_cache
+@site_view("residents.import_roster")
+def original_file(request: HttpRequest, pk: int) -> HttpResponse:
+    """The file as uploaded, under the name it was uploaded with."""
+    imported = get_for_site_or_404(RosterImport, request.site, pk=pk)
+    try:
+        return file_response(imported.file, imported.original_name or "roster")
+    except Http404:
+        # Storage lost it (a restore without media, say): say so on the import's own page.
+        messages.error(request, _("The original file is no longer stored."))
+        return render(
+            request,
+            "residents/import_preview.html",
+            {"area": area("residents"), "roster_import": imported, "result": None},
+            status=404,
+        )

@@ -54,6 +54,10 @@ def preview_url(roster: RosterImport) -> str:
     return reverse("residents:import_preview", args=[roster.pk])
 
 
+def file_url(roster: RosterImport) -> str:
+    return reverse("residents:import_file", args=[roster.pk])
+
+
 def csv_bytes(rows, encoding: str) -> bytes:
     text = io.StringIO()
     csv.writer(text).writerows(rows)
@@ -283,7 +287,7 @@ def test_it_refuses_values_too_large_for_the_records(supervisor_client):
 def test_it_refuses_a_csv_with_binary_content(supervisor_client):
     content = csv_bytes([HOUSE_HEADER, [3, 2, 12, "1201", "", "住宅", ""]], "utf-8") + b"\x00"
     response = upload(supervisor_client, "houses", content, name="houses.csv")
-    assert "文件不是电子表格" in response.content.decode()
+    assert "这里不能上传这类文件" in response.content.decode()
 
 
 def test_it_saves_nothing_when_one_row_is_wrong(supervisor_client, site_a):
@@ -368,7 +372,7 @@ def test_it_refuses_a_picture_renamed_xlsx(supervisor_client):
     png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 200
     response = upload(supervisor_client, "houses", png, name="roster.xlsx")
     assert response.status_code == 200
-    assert "文件不是电子表格" in response.content.decode()
+    assert "这个文件是PNG 图片，这里不能上传" in response.content.decode()
     assert not RosterImport.objects.exists()
 
 
@@ -436,9 +440,59 @@ def test_it_refuses_a_file_over_10_mb(supervisor_client):
     assert not RosterImport.objects.exists()
 
 
-def test_it_refuses_other_file_types(supervisor_client):
-    response = upload(supervisor_client, "houses", b"hello", name="roster.txt")
-    assert "请上传 .xlsx 或 .csv 文件" in response.content.decode()
+def test_it_refuses_other_file_types_by_content(supervisor_client):
+    response = upload(supervisor_client, "houses", b"%PDF-1.7\n", name="roster.csv")
+    html = response.content.decode()
+    assert "这个文件是PDF 文件，这里不能上传" in html
+    assert "请上传：Excel 工作簿（.xlsx）、CSV 文件（.csv）" in html
+    assert not RosterImport.objects.exists()
+
+
+def test_it_refuses_an_old_excel_file(supervisor_client):
+    response = upload(supervisor_client, "houses", b"\xd0\xcf\x11\xe0" + b"\x00" * 100)
+    assert "旧版 Excel 97–2003" in response.content.decode()
+
+
+def test_it_accepts_a_csv_whatever_its_name(supervisor_client, site_a):
+    content = csv_bytes([HOUSE_HEADER, [3, 2, 12, "1201", "", "住宅", ""]], "utf-8")
+    upload_and_confirm(supervisor_client, "houses", content, name="房屋.txt")
+    assert House.objects.get(site=site_a).label == "3栋2单元1201"
+
+
+# --- the original file --------------------------------------------------------------------
+
+
+def test_it_gives_back_the_original_file_under_its_original_name(supervisor_client, site_a):
+    content = make_xlsx(HOUSE_HEADER, [3, 2, 12, "1201", "", "住宅", ""])
+    upload(supervisor_client, "houses", content, name="翠湖 房屋.xlsx")
+    roster = RosterImport.objects.get()
+    assert roster.file.name.startswith(f"roster/{site_a.pk}/")
+    assert "翠湖" not in roster.file.name  # stored under a generated name
+
+    html = supervisor_client.get(preview_url(roster)).content.decode()
+    assert f'href="{file_url(roster)}"' in html and "下载原文件" in html
+    response = supervisor_client.get(file_url(roster))
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == content
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith("attachment;")
+    assert "filename*=utf-8''%E7%BF%A0%E6%B9%96%20%E6%88%BF%E5%B1%8B.xlsx" in disposition
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_it_says_when_the_original_file_is_gone(supervisor_client, site_a, supervisor):
+    roster = RosterImport.objects.create(
+        site=site_a,
+        kind="houses",
+        file="roster/gone.xlsx",
+        original_name="x.xlsx",
+        uploaded_by=supervisor,
+    )
+    response = supervisor_client.get(file_url(roster))
+    assert response.status_code == 404
+    assert "原文件已不在存储中" in response.content.decode()
 
 
 # --- the pages ---------------------------------------------------------------------------
@@ -464,7 +518,7 @@ def test_it_sends_anonymous_users_to_login(client, site_a, supervisor):
     roster = RosterImport.objects.create(
         site=site_a, kind="houses", original_name="x.xlsx", uploaded_by=supervisor
     )
-    for url in (UPLOAD, preview_url(roster)):
+    for url in (UPLOAD, preview_url(roster), file_url(roster)):
         response = client.get(url)
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("login"))
@@ -477,6 +531,7 @@ def test_it_forbids_clerks(clerk_client, site_a, supervisor):
     assert clerk_client.get(UPLOAD).status_code == 403
     assert clerk_client.get(preview_url(roster)).status_code == 403
     assert clerk_client.post(preview_url(roster)).status_code == 403
+    assert clerk_client.get(file_url(roster)).status_code == 403
 
 
 def test_it_hides_another_sites_import(client, site_b):
@@ -488,6 +543,7 @@ def test_it_hides_another_sites_import(client, site_b):
     client.force_login(other)
     assert client.get(preview_url(roster)).status_code == 404
     assert client.post(preview_url(roster)).status_code == 404
+    assert client.get(file_url(roster)).status_code == 404
 
 
 def test_it_imports_into_the_current_site_only(supervisor_client, site_a, site_b):
