@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "frontdesk.middleware.SessionLimitsMiddleware",
+    "frontdesk.middleware.PrivatePagesMiddleware",
     "frontdesk.middleware.CurrentSiteMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as axes asks: it turns a login refused for lockout into the lockout page.
@@ -185,7 +186,9 @@ CELERY_TASK_SOFT_TIME_LIMIT = 4 * 60
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# The schedule lives in the database; the lock makes a second beat wait instead of sending
+# every task twice (frontdesk/beat.py).
+CELERY_BEAT_SCHEDULER = "frontdesk.beat:LockedDatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A request that queues work must not hang while Redis is down: connect quickly, retry
 # briefly, then give up; the periodic scans find the work in the database later.
@@ -193,7 +196,10 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": 1,
     "socket_timeout": 5,
-    "visibility_timeout": 60 * 60,
+    # A message taken by a worker that died unacknowledged goes back to the queue after
+    # this many seconds (checked when a worker starts and on its periodic sweep). Tasks
+    # must finish well within it; the reliability tests set a few seconds.
+    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", 60 * 60)),
 }
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "max_retries": 1,
