@@ -136,15 +136,21 @@ def _like_prefix(q: str) -> str:
     return q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-@dataclass(frozen=True)
-class HouseTie:
-    house_id: int
-    label: str
+class RelationLabel:
+    """The Chinese name of an occupancy relation held as its code (owner, family, tenant)."""
+
     relation: str
 
     @property
     def relation_label(self) -> str:
         return str(Occupancy.Relation(self.relation).label)
+
+
+@dataclass(frozen=True)
+class HouseTie(RelationLabel):
+    house_id: int
+    label: str
+    relation: str
 
 
 @dataclass(frozen=True)
@@ -214,13 +220,9 @@ SELECT h.id, h.unit, h.room, h.status, b.number, b.name,
 
 
 @dataclass(frozen=True)
-class Occupant:
+class Occupant(RelationLabel):
     name: str
     relation: str
-
-    @property
-    def relation_label(self) -> str:
-        return str(Occupancy.Relation(self.relation).label)
 
 
 @dataclass(frozen=True)
