@@ -1,0 +1,120 @@
+"""The records area's benchmark cases (see frontdesk.bench)."""
+
+from django.db.models import Count
+from django.db.models.functions import Left
+
+from frontdesk.bench import LOOKUP_MS, BenchContext, Case, reference
+from frontdesk.models import Site
+from residents import selectors
+from residents.models import Resident, SearchTerm
+
+# The headers of the request the lookup page sends while the clerk types.
+PARTIAL = {"HX-Request": "true", "HX-Target": "lookup-results"}
+
+
+def lookup_keys(site: Site) -> list[tuple[str, str]]:
+    """One query of each kind, taken from the site's own data so that each one matches."""
+    residents = Resident.objects.filter(site=site)
+    two = (
+        residents.filter(name__startswith="张")
+        .annotate(part=Left("name", 2))
+        .values("part")
+        .annotate(n=Count("id"))
+        .order_by("-n", "part")
+        .first()
+    )
+    phone = residents.exclude(phone="").order_by("id").values_list("phone", flat=True).first()
+    # The worst case: the first letter typed, the one that starts the most keys.
+    letter = (
+        SearchTerm.objects.filter(site=site, term__regex=r"^[a-z]")
+        .annotate(letter=Left("term", 1))
+        .values("letter")
+        .annotate(n=Count("id"))
+        .order_by("-n", "letter")
+        .first()
+    )
+    two = two["part"] if two else "张三"
+    phone = phone or "13800138000"
+    letter = letter["letter"] if letter else "y"
+    return [
+        ("surname 张", "张"),
+        (f"name part {two}", two),
+        ("initials zs", "zs"),
+        ("pinyin zhang", "zhang"),
+        (f"first letter {letter}", letter),
+        ("whole phone", phone),
+        ("phone last 4", phone[-4:]),
+        ("code 3-2-1201", "3-2-1201"),
+        ("code 3栋2单元1201", "3栋2单元1201"),
+        ("code 3-1201", "3-1201"),
+        ("code 1201", "1201"),
+    ]
+
+
+def cases(context: BenchContext) -> list:
+    site = context.site
+    found = []
+    for label, q in lookup_keys(site):
+        admin = f"admin search: {label}"
+        found += [
+            # What a supervisor would use instead: admin's search of the same term. First,
+            # so that the lookup's ratio to it is known when the lookup's line is printed.
+            reference(
+                admin,
+                "/admin/residents/resident/",
+                "admin",
+                params={"q": q},
+                user="supervisor",
+                slow=True,
+            ),
+            Case(
+                f"records lookup: {label}",
+                "/residents/",
+                {"q": q},
+                headers=PARTIAL,
+                budget_ms=LOOKUP_MS,
+                compare_to=admin,
+            ),
+        ]
+    # The house page of the site's largest debtor: the fullest one (bills, arrears).
+    debtor = selectors.arrears_totals(site).first()
+    house = debtor["house"] if debtor else site.houses.order_by("id").values("id")[0]["id"]
+    found += [
+        Case("records: house page (debtor)", f"/residents/houses/{house}/"),
+        Case("records: request log", "/residents/requests/"),
+        Case("records: arrears list", "/residents/arrears/"),
+        *[
+            Case(f"records: data quality {section}", "/residents/quality/", {"section": section})
+            for section in ("no_phone", "bad_phone", "no_owner", "duplicates")
+        ],
+        # Importing rosters is the supervisor's (residents.import_roster).
+        Case("records: import page", "/residents/import/", user="supervisor"),
+        Case(
+            "records: record a request (POST)",
+            "/residents/requests/new/",
+            {
+                "house": house,
+                "asker_kind": "resident",
+                "asker_name": "",
+                "channel": "in_person",
+                "question": "本月物业费可以在前台刷卡缴纳吗？",
+                "answer": "可以，前台支持刷卡和扫码。",
+            },
+            method="post",
+            status=302,
+        ),
+        # Admin's changelists of the big tables, as the site's supervisor: reported, no
+        # budget (the issue sets none) and no query cap (Django's pages, not ours).
+        *[
+            Case(
+                f"admin changelist: {model}",
+                f"/admin/residents/{model}/",
+                user="supervisor",
+                budget_ms=None,
+                max_queries=None,
+                slow=True,
+            )
+            for model in ("resident", "house", "bill", "payment", "recordrequest")
+        ],
+    ]
+    return found
