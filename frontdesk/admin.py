@@ -1,12 +1,16 @@
 from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django import forms
 from django.apps import apps
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop, ngettext
+from django_celery_beat.admin import PeriodicTaskAdmin as BasePeriodicTaskAdmin
+from django_celery_beat.admin import PeriodicTaskForm
+from django_celery_beat.models import PeriodicTask
 
 from frontdesk import services
 from frontdesk.models import Department, Heartbeat, PersonalDataAccess, Site, User
@@ -23,20 +27,61 @@ def user_site_ids(request: HttpRequest) -> list[int]:
     return request._admin_site_ids
 
 
-class SiteScopedAdmin(admin.ModelAdmin):
-    """Admin scoped like the desk: a supervisor sees and picks only their sites' rows."""
+class SiteScopedFields:
+    """Foreign keys offer, and accept, only rows of the supervisor's sites.
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return super().get_queryset(request).for_user(request.user)
+    The queryset of a form field is also what the submitted value is validated against,
+    so this closes the door a raw id or an edited request would otherwise open. Used by
+    admin pages and by their inlines alike.
+    """
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         related = db_field.related_model
         if not request.user.is_superuser:
             if related is Site:
                 kwargs["queryset"] = Site.objects.filter(pk__in=user_site_ids(request))
+            elif related is User:
+                kwargs["queryset"] = User.objects.filter(
+                    sites__in=user_site_ids(request)
+                ).distinct()
             elif hasattr(related._default_manager, "for_user"):
                 kwargs["queryset"] = related._default_manager.for_user(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class SiteListFilter(admin.SimpleListFilter):
+    """The site filter, listing only the supervisor's own sites."""
+
+    title = _("site")
+    parameter_name = "site"
+
+    def lookups(self, request, model_admin):
+        sites = Site.objects.all()
+        if not request.user.is_superuser:
+            sites = sites.filter(pk__in=user_site_ids(request))
+        return [(site.pk, site.name) for site in sites]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            lookup = getattr(queryset.model, "site_lookup", "site")
+            return queryset.filter(**{f"{lookup}__pk": self.value()})
+        return queryset
+
+
+class StaffSiteListFilter(SiteListFilter):
+    def queryset(self, request, queryset):
+        return queryset.filter(sites__pk=self.value()) if self.value() else queryset
+
+
+class SiteScopedAdmin(SiteScopedFields, admin.ModelAdmin):
+    """Admin scoped like the desk: a supervisor sees and picks only their sites' rows."""
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).for_user(request.user)
+
+
+class SiteScopedInline(SiteScopedFields, admin.TabularInline):
+    pass
 
 
 class DepartmentInline(admin.TabularInline):
@@ -67,7 +112,7 @@ class SiteAdmin(admin.ModelAdmin):
 @admin.register(Department)
 class DepartmentAdmin(SiteScopedAdmin):
     list_display = ["name", "site", "kind", "phone", "sort_order", "is_active"]
-    list_filter = ["kind", "is_active", "site"]
+    list_filter = ["kind", "is_active", SiteListFilter]
     list_select_related = ["site"]
     search_fields = ["name"]
 
@@ -75,7 +120,7 @@ class DepartmentAdmin(SiteScopedAdmin):
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     list_display = ["username", "full_name", "department", "is_active", "last_login"]
-    list_filter = ["groups", "is_active", "sites"]
+    list_filter = ["groups", "is_active", StaffSiteListFilter]
     list_select_related = ["department"]
     search_fields = ["username", "full_name"]
     filter_horizontal = ["sites", "groups", "user_permissions"]
@@ -100,10 +145,18 @@ class UserAdmin(BaseUserAdmin):
     ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
+        """A supervisor manages only staff wholly within their own sites.
+
+        Never a superuser, and never someone who also works at a site the supervisor does
+        not: editing them (their password, their groups) would reach beyond the
+        supervisor's own sites.
+        """
         qs = super().get_queryset(request)
         if request.user.is_superuser:
             return qs
-        return qs.filter(sites__in=user_site_ids(request)).distinct()
+        own = user_site_ids(request)
+        elsewhere = User.sites.through.objects.filter(user=OuterRef("pk")).exclude(site__in=own)
+        return qs.filter(sites__in=own, is_superuser=False).exclude(Exists(elsewhere)).distinct()
 
     def get_readonly_fields(self, request, obj=None):
         # Only a superuser may hand out superuser or per-user permissions.
@@ -165,7 +218,7 @@ class PersonalDataAccessAdmin(SiteScopedAdmin):
     """Who saw which full phone or ID number: readable by supervisors, never editable."""
 
     list_display = ["at", "user", "site", "action", "model", "object_id", "field", "ip_address"]
-    list_filter = ["action", "site", "model"]
+    list_filter = ["action", SiteListFilter, "model"]
     list_select_related = ["user", "site"]
     search_fields = ["user__username", "user__full_name", "=object_id"]
     date_hierarchy = "at"
@@ -257,3 +310,38 @@ class LoginLogAdmin(StaffUsernameScopedAdmin, AccessLogAdmin):
 class LoginFailureLogAdmin(StaffUsernameScopedAdmin, AccessFailureLogAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+# Periodic tasks run for every site: a site's supervisor may change when a task runs and
+# whether it is enabled, never which task runs or with what arguments.
+admin.site.unregister(PeriodicTask)
+
+
+class ScheduleOnlyForm(PeriodicTaskForm):
+    def clean(self):
+        data = forms.ModelForm.clean(self)
+        data["task"] = self.instance.task
+        return data
+
+
+@admin.register(PeriodicTask)
+class PeriodicTaskAdmin(BasePeriodicTaskAdmin):
+    SUPERVISOR_FIELDSETS = (
+        (None, {"fields": ("name", "task", "enabled", "description")}),
+        (_("Schedule"), {"fields": ("interval", "crontab", "start_time", "one_off")}),
+    )
+
+    def get_fieldsets(self, request, obj=None):
+        if request.user.is_superuser:
+            return super().get_fieldsets(request, obj)
+        return self.SUPERVISOR_FIELDSETS
+
+    def get_readonly_fields(self, request, obj=None):
+        if request.user.is_superuser:
+            return super().get_readonly_fields(request, obj)
+        return ("name", "task", "last_run_at")
+
+    def get_form(self, request, obj=None, **kwargs):
+        if not request.user.is_superuser:
+            kwargs["form"] = ScheduleOnlyForm
+        return super().get_form(request, obj, **kwargs)

@@ -180,9 +180,13 @@ def seed_core() -> SeedContext:
     context = SeedContext(sites=sites)
     password = demo_password()
     for spec in DEMO_USERS:
-        user, _ = User.objects.get_or_create(username=spec.username)
+        user, created = User.objects.get_or_create(username=spec.username)
+        context.users[spec.username] = user
+        if not created:
+            # An account of that name is left exactly as it is: on a live database a
+            # demo load must never reset a password, reactivate anyone or widen access.
+            continue
         user.full_name = spec.full_name
-        user.is_active = True
         user.set_password(password)
         if spec.department:
             user.department = Department.objects.get(
@@ -191,7 +195,6 @@ def seed_core() -> SeedContext:
         user.save()
         user.sites.set([sites[i] for i in spec.site_indexes])
         services.staff_set_role(user=user, role=spec.role)
-        context.users[spec.username] = user
     return context
 
 

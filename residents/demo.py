@@ -293,7 +293,8 @@ def _seed_fees(site, houses, house_ids, ties, plates_of, rng, today) -> tuple[in
                 fees.append((FeeKind.WATER, Decimal(rng.randrange(2000, 15000)) / 100))
             if index in car_houses:
                 fees.append((FeeKind.PARKING, PARKING_FEE))
-            unpaid = m >= len(months) - owing or due >= today
+            # This month's bills are not due yet; the owing months are the ones before it.
+            unpaid = due >= today or len(months) - 1 - owing <= m
             month_total = Decimal(0)
             for kind, amount in fees:
                 paid = Decimal(0) if unpaid else amount

@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models.functions import Right
@@ -5,6 +6,24 @@ from django.utils.translation import gettext_lazy as _
 
 from frontdesk.models import Site
 from frontdesk.scoping import SiteScopedQuerySet
+
+
+def check_same_site(obj: models.Model, *relations: str) -> None:
+    """Refuse a row whose related rows belong to another site than its own.
+
+    A supervisor of two sites can pick from both in admin; a bill of site A for a house
+    of site B would show on the wrong desk.
+    """
+    site_id = getattr(obj, "site_id", None)
+    for name in relations:
+        related_id = getattr(obj, f"{name}_id", None)
+        if related_id is None:
+            continue
+        related = getattr(obj, name)
+        if site_id is None:
+            site_id = related.site_id
+        elif related.site_id != site_id:
+            raise ValidationError({name: _("This belongs to another site than the record itself.")})
 
 
 def house_label(building_number: int, building_name: str, unit: int, room: str) -> str:
@@ -91,6 +110,9 @@ class House(models.Model):
     def __str__(self) -> str:
         return self.label
 
+    def clean(self) -> None:
+        check_same_site(self, "building")
+
     @property
     def label(self) -> str:
         """The address as people say it: 3栋2单元1201."""
@@ -158,14 +180,21 @@ class Occupancy(models.Model):
         verbose_name = _("occupancy")
         verbose_name_plural = _("occupancies")
         ordering = ["house_id", "relation", "id"]
+        # One current tie per house, person and relation; ties that ended (moved out)
+        # stay as history, so a resident who moves back in gets a new one.
         constraints = [
             models.UniqueConstraint(
-                fields=["house", "resident", "relation"], name="occupancy_unique"
+                fields=["house", "resident", "relation"],
+                condition=models.Q(moved_out__isnull=True),
+                name="occupancy_unique_current",
             )
         ]
 
     def __str__(self) -> str:
         return f"{self.resident} · {self.house} · {self.get_relation_display()}"
+
+    def clean(self) -> None:
+        check_same_site(self, "house", "resident")
 
 
 class Vehicle(models.Model):
@@ -200,6 +229,9 @@ class Vehicle(models.Model):
 
     def __str__(self) -> str:
         return self.plate
+
+    def clean(self) -> None:
+        check_same_site(self, "resident", "parking_space")
 
 
 class SearchTerm(models.Model):
@@ -305,6 +337,9 @@ class Bill(models.Model):
     def __str__(self) -> str:
         return f"{self.house} {self.get_kind_display()} {self.period:%Y-%m}"
 
+    def clean(self) -> None:
+        check_same_site(self, "house")
+
     @property
     def outstanding(self):
         return max(self.amount - self.paid_amount, 0)
@@ -352,6 +387,9 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return self.receipt_no
+
+    def clean(self) -> None:
+        check_same_site(self, "house", "bill")
 
 
 class RecordRequest(models.Model):
@@ -417,6 +455,9 @@ class RecordRequest(models.Model):
 
     def __str__(self) -> str:
         return self.question[:30]
+
+    def clean(self) -> None:
+        check_same_site(self, "house", "resident", "referred_to")
 
 
 def roster_upload_path(instance, filename: str) -> str:

@@ -12,7 +12,6 @@ from django.db.models import (
     Count,
     Exists,
     F,
-    Min,
     OuterRef,
     Prefetch,
     Q,
@@ -22,6 +21,7 @@ from django.db.models import (
 from django.utils import timezone
 
 from frontdesk.models import Site
+from frontdesk.personal import LANDLINE, MAINLAND_MOBILE
 from residents.models import (
     Bill,
     FeeKind,
@@ -100,15 +100,17 @@ def lookup(site: Site, raw_query: str, limit: int = LOOKUP_LIMIT) -> LookupResul
 
 # The lookup's hot path is one hand-written query: rank the matching keys, keep the best
 # ``limit + 1`` residents, and bring each one's current houses along as JSON, so the
-# page costs one round trip and no ORM compilation. Rank: an exact key, then a key that
-# starts where the name or phone starts (offset 0), then a match inside; among those the
-# closest in length, then the better kind (name, phone, pinyin, initials, plate).
+# page costs one round trip and no ORM compilation. Rank: the whole name, phone or
+# initials typed exactly, then keys that start where they start (张 → people surnamed 张),
+# then matches inside (…三); within each, the closest in length, then the better kind
+# (name, phone, pinyin, initials, plate).
 RESIDENTS_BY_TERM = """
 WITH ranked AS (
     SELECT t.resident_id,
-           MIN(CASE WHEN t.term = %(q)s THEN 0 ELSE 1000 END
-               + CASE WHEN t."offset" = 0 THEN 0 ELSE 100 END
-               + (length(t.term) - %(length)s) * 10
+           MIN(CASE WHEN t."offset" > 0 THEN 200000
+                    WHEN t.term = %(q)s THEN 0
+                    ELSE 100000 END
+               + LEAST(length(t.term) - %(length)s, 999) * 10
                + t.kind) AS score
       FROM residents_searchterm t
      WHERE t.site_id = %(site)s AND t.term LIKE %(prefix)s
@@ -316,18 +318,24 @@ def arrears_totals(site: Site, today: date | None = None) -> QuerySet:
     )
 
 
-def arrears_houses(rows, *, with_occupants: bool = False) -> list[House]:
+def arrears_houses(site: Site, rows, *, with_occupants: bool = False) -> list[House]:
     """The houses of ``arrears_totals`` rows, in their order, carrying the two figures."""
     rows = list(rows)
-    houses = House.objects.filter(pk__in=[row["house"] for row in rows]).select_related("building")
+    houses = (
+        House.objects.for_site(site)
+        .filter(pk__in=[row["house"] for row in rows])
+        .select_related("building")
+    )
     if with_occupants:
         houses = houses.prefetch_related(house_occupants())
     by_id = {house.pk: house for house in houses}
     result = []
     for row in rows:
-        house = by_id[row["house"]]
-        house.arrears_months, house.arrears_total = row["arrears_months"], row["arrears_total"]
-        result.append(house)
+        house = by_id.get(row["house"])
+        if house is not None:
+            house.arrears_months = row["arrears_months"]
+            house.arrears_total = row["arrears_total"]
+            result.append(house)
     return result
 
 
@@ -403,8 +411,9 @@ def text_filter(queryset: QuerySet, q: str, *fields: str) -> QuerySet:
 # --- Data quality -------------------------------------------------------------------
 # What makes the archive incomplete or wrong, so the desk can put it right.
 
-MOBILE_RE = r"^1[3-9][0-9]{9}$"
-LANDLINE_RE = r"^(0[0-9]{2,3}-?)?[2-9][0-9]{6,7}(-[0-9]{1,6})?$"
+# The same patterns as frontdesk.personal, in PostgreSQL's syntax.
+MOBILE_RE = MAINLAND_MOBILE.pattern.replace(r"\d", "[0-9]")
+LANDLINE_RE = LANDLINE.pattern.replace(r"\d", "[0-9]")
 
 
 def residents_without_phone(site: Site) -> QuerySet:
@@ -445,7 +454,7 @@ def duplicate_people(site: Site) -> QuerySet:
         Resident.objects.for_site(site)
         .exclude(phone="")
         .values("name", "phone")
-        .annotate(copies=Count("id"), first_id=Min("id"))
+        .annotate(copies=Count("id"))
         .filter(copies__gt=1)
         .order_by("name", "phone")
     )

@@ -17,5 +17,5 @@ def index(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.arrears_totals(request.site), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    page.object_list = selectors.arrears_houses(page.object_list)
+    page.object_list = selectors.arrears_houses(request.site, page.object_list)
     return render(request, "residents/arrears.html", {"area": area("residents"), "page": page})

@@ -86,7 +86,9 @@ def lookup_export(request: HttpRequest) -> HttpResponse:
 @never_cache
 @site_view(USE_DESK)
 def arrears_export(request: HttpRequest) -> HttpResponse:
-    houses = selectors.arrears_houses(selectors.arrears_totals(request.site), with_occupants=True)
+    houses = selectors.arrears_houses(
+        request.site, selectors.arrears_totals(request.site), with_occupants=True
+    )
     phone = phone_format(request, _("Arrears list"), len(houses))
     sheet = Sheet(
         _("Arrears"),

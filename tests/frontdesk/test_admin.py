@@ -76,3 +76,51 @@ def test_it_lets_supervisors_edit_the_beat_schedule(client, local_supervisor):
     client.force_login(local_supervisor)
     response = client.get(reverse("admin:django_celery_beat_periodictask_changelist"))
     assert response.status_code == 200
+
+
+def test_it_keeps_superusers_and_wider_staff_out_of_a_site_supervisors_reach(
+    client, local_supervisor, site_a, site_b
+):
+    root = factories.make_user(site_a, username="root")
+    root.is_superuser = True
+    root.save()
+    both = factories.make_user(site_a, site_b, username="both_sites")
+    client.force_login(local_supervisor)
+    listed = {
+        u.username
+        for u in client.get(reverse("admin:frontdesk_user_changelist")).context["cl"].result_list
+    }
+    assert "root" not in listed and "both_sites" not in listed
+    for user in (root, both):
+        response = client.post(
+            f"/admin/frontdesk/user/{user.pk}/password/",
+            {"password1": "Taken-over-2026!", "password2": "Taken-over-2026!"},
+        )
+        assert response.status_code in (302, 404)
+        user.refresh_from_db()
+        assert not user.check_password("Taken-over-2026!")
+
+
+def test_it_lets_supervisors_change_when_a_task_runs_but_not_what_runs(client, local_supervisor):
+    from django_celery_beat.models import IntervalSchedule, PeriodicTask
+
+    task = PeriodicTask.objects.get(task="frontdesk.heartbeat")
+    every_two_minutes, _ = IntervalSchedule.objects.get_or_create(every=120, period="seconds")
+    client.force_login(local_supervisor)
+    url = reverse("admin:django_celery_beat_periodictask_change", args=[task.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url,
+        {
+            "enabled": "on",
+            "description": "",
+            "interval": every_two_minutes.pk,
+            "task": "frontdesk.evil",
+            "regtask": "frontdesk.evil",
+            "args": '["x"]',
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    task.refresh_from_db()
+    assert task.interval == every_two_minutes
+    assert (task.task, task.args) == ("frontdesk.heartbeat", "[]")

@@ -81,3 +81,15 @@ def test_it_leaves_a_database_with_data_alone_when_asked(seeded):
     User.objects.filter(username="clerk2").delete()
     call_command("seed_demo", "--if-empty", verbosity=0)
     assert not User.objects.filter(username="clerk2").exists()
+
+
+def test_it_never_changes_an_existing_account(seeded, monkeypatch):
+    clerk = User.objects.get(username="clerk")
+    clerk.set_password("a-real-password-chosen-later")
+    clerk.is_active = False
+    clerk.save()
+    monkeypatch.setenv("DEMO_PASSWORD", "frontdesk-demo")
+    call_command("seed_demo", verbosity=0)
+    clerk.refresh_from_db()
+    assert clerk.check_password("a-real-password-chosen-later")
+    assert not clerk.is_active

@@ -65,3 +65,12 @@ def test_it_renews_the_expiry_at_most_once_a_minute(client, clerk):
     assert renewed > first
     client.get("/")
     assert Session.objects.get(pk=key).expire_date == renewed
+
+
+def test_it_ends_a_session_left_idle(client, clerk):
+    login(client, clerk)
+    assert client.get("/").status_code == 200
+    # What 30 minutes without a request leave behind: a session row past its expiry.
+    Session.objects.filter(pk=client.session.session_key).update(expire_date="2000-01-01T00:00:00Z")
+    response = client.get("/visitors/")
+    assert response["Location"] == f"{reverse('login')}?next=/visitors/"

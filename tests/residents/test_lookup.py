@@ -121,3 +121,24 @@ def test_it_takes_one_letter_for_the_start_of_initials(site_a, records):
 
 def test_it_does_not_look_for_people_in_a_written_house_code(site_a, records):
     assert lookup(site_a, "3栋2单元1201").residents == []
+
+
+@pytest.mark.parametrize("q", ["张%", "z_f", "张\\"])
+def test_it_takes_like_wildcards_literally(site_a, records, q):
+    assert lookup(site_a, q).residents == []
+
+
+def test_it_says_more_only_when_there_is_more(site_a):
+    for i in range(20):
+        factories.make_resident(site_a, f"欧阳{i}", f"1390000{i:04d}")
+    result = lookup(site_a, "欧阳")
+    assert (len(result.residents), result.more) == (20, False)
+    factories.make_resident(site_a, "欧阳多", "13900009999")
+    result = lookup(site_a, "欧阳")
+    assert (len(result.residents), result.more) == (20, True)
+
+
+def test_it_ranks_a_name_that_starts_with_the_query_above_one_that_contains_it(site_a):
+    factories.make_resident(site_a, "欧阳三", "13900000001")  # contains 三, long pinyin
+    factories.make_resident(site_a, "三毛", "13900000002")  # starts with 三
+    assert names(lookup(site_a, "三"))[0] == "三毛"
