@@ -12,7 +12,7 @@ export DEMO_PASSWORD ?= frontdesk-demo
 # Packages from Debian the tests need that a fresh machine lacks.
 TEST_DEBS := chromium chromium-driver gettext
 
-.PHONY: run test bench setup services migrate messages seed browsers lint format clean \
+.PHONY: run test bench load setup services migrate messages seed browsers lint format clean \
 	backup restore
 
 $(VENV)/.python:
@@ -28,6 +28,10 @@ $(VENV)/.app: $(VENV)/.python pyproject.toml
 
 $(VENV)/.test: $(VENV)/.app pyproject.toml
 	$(VENV)/bin/pip install -q --group test
+	@touch $@
+
+$(VENV)/.load: $(VENV)/.app pyproject.toml
+	$(VENV)/bin/pip install -q --group load
 	@touch $@
 
 services: $(VENV)/.app
@@ -83,6 +87,18 @@ bench: migrate messages
 	@mkdir -p $(dir $(BENCH_JSON))
 	DEBUG=0 SECRET_KEY=bench-only-frontdesk-key-signs-nothing-but-the-bench-0123456789 \
 	  ALLOWED_HOSTS=testserver,localhost $(MANAGE) bench --json $(BENCH_JSON) $(BENCH_ARGS)
+
+# Fifty clerks at once on the busiest site of the bench database, against the app started
+# as `make run` starts it (web + worker + beat), for 60 s: p50/p95 per page, exit 1 on any
+# failed request. Not part of `make test`. A `make run` already on PORT is left alone: the
+# load then goes to LOAD_PORT. Server log: var/load-server.log; figures: var/load-summary.json
+# (and Locust's var/load_*.csv).
+LOAD_PORT ?= 8010
+load: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/frontdesk_bench
+load: $(VENV)/.load migrate messages
+	DEBUG=1 $(MANAGE) seed_demo --scale bench
+	DEBUG=1 $(MANAGE) load_prepare
+	$(PY) loadtest/run.py --port $(PORT) --fallback-port $(LOAD_PORT)
 
 # One archive with the database (pg_dump -Fc) and the uploaded files (MEDIA_ROOT), written
 # to backups/frontdesk-YYYYmmdd-HHMMSS.tar (BACKUP_DIR overrides the folder).

@@ -1,0 +1,181 @@
+"""A desk of clerks working at once (``make load``; loadtest/run.py starts the server).
+
+Each Locust user is one clerk at the busiest site, logged in through the real login form
+as an account of its own (``manage.py load_prepare`` makes them and writes data.json).
+The mix is what a clerk does with what exists: type into the lookup (one request per
+pause in the typing, as htmx sends them), open house pages, come back to today's desk,
+read the request log and the arrears list, and now and then record a request. Each later
+area adds its own tasks here.
+
+Every request expects one status (redirects are not followed): anything else, a redirect
+to the login page (the session was lost) included, is a failure.
+"""
+
+import itertools
+import json
+import os
+import random
+import re
+from pathlib import Path
+
+import gevent
+from locust import HttpUser, between, events, task
+from locust.exception import StopUser
+from locust.stats import StatsEntry
+
+DATA = json.loads((Path(__file__).parent / "data.json").read_text(encoding="utf-8"))
+PASSWORD = os.environ.get("DEMO_PASSWORD", "frontdesk-demo")
+# Users are started one by one in one process: each takes the next account.
+ACCOUNTS = itertools.cycle(DATA["usernames"])
+
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+# The headers htmx sends for the lookup box's results.
+PARTIAL = {"HX-Request": "true", "HX-Target": "lookup-results"}
+DEBOUNCE = 0.15  # the box's hx-trigger "input changed delay:150ms"
+# Where loadtest/run.py wants the final figures (its summary and its verdict).
+SUMMARY = os.environ.get("LOAD_SUMMARY")
+_run = {}
+
+
+class Clerk(HttpUser):
+    wait_time = between(1, 3)  # a clerk at a desk, with a resident in front of them
+
+    def on_start(self):
+        self.username = next(ACCOUNTS)
+        form = self.expect("get", "/accounts/login/", "login form")
+        token = CSRF.search(form.text) if form.ok else None
+        response = self.expect(
+            "post",
+            "/accounts/login/",
+            "login (POST)",
+            status=302,
+            data={
+                "csrfmiddlewaretoken": token.group(1) if token else "",
+                "username": self.username,
+                "password": PASSWORD,
+                "next": "",
+            },
+        )
+        # A refused login answers 200 (wrong password) or 429 (locked); either has been
+        # counted as a failure, and a clerk who cannot log in does nothing else.
+        if response.status_code != 302:
+            raise StopUser()
+
+    def expect(self, method, path, name, status=200, **kwargs):
+        """One request, a failure unless it answers ``status``."""
+        with self.client.request(
+            method, path, name=name, allow_redirects=False, catch_response=True, **kwargs
+        ) as response:
+            location = response.headers.get("Location", "")
+            if response.status_code != status:
+                lost = "/accounts/login/" in location
+                response.failure(
+                    "redirected to login: session lost"
+                    if lost
+                    else f"HTTP {response.status_code}, expected {status}"
+                )
+            elif status == 302 and "/accounts/login/" in location:
+                response.failure("redirected to login: session lost")
+            else:
+                response.success()
+            return response
+
+    @task(10)
+    def lookup(self):
+        """Type one term: a request whenever the clerk pauses for the debounce's 150 ms."""
+        typed = random.choice(DATA["typings"])
+        for i, q in enumerate(typed):
+            last = i == len(typed) - 1
+            pause = None if last else random.uniform(0.08, 0.4)
+            if last or pause >= DEBOUNCE:
+                response = self.expect("get", "/residents/", "lookup (htmx)", params={"q": q},
+                                       headers=PARTIAL)  # fmt: skip
+                if response.ok and "<html" in response.text:
+                    response.failure("full page instead of the htmx partial")
+            if pause:
+                gevent.sleep(pause)
+
+    @task(4)
+    def house_page(self):
+        self.expect("get", f"/residents/houses/{random.choice(DATA['houses'])}/", "house page")
+
+    @task(3)
+    def desk(self):
+        self.expect("get", "/", "today's desk")
+
+    @task(2)
+    def request_log(self):
+        self.expect("get", "/residents/requests/", "request log")
+
+    @task(1)
+    def arrears(self):
+        self.expect("get", "/residents/arrears/", "arrears list")
+
+    @task(1)
+    def record_request(self):
+        """Open the form from a house page and save it: the redirect goes to the house."""
+        house = random.choice(DATA["houses"])
+        form = self.expect(
+            "get", "/residents/requests/new/", "record request form", params={"house": house}
+        )
+        token = CSRF.search(form.text) if form.ok else None
+        if not token:
+            return
+        self.expect(
+            "post",
+            "/residents/requests/new/",
+            "record request (POST)",
+            status=302,
+            data={
+                "csrfmiddlewaretoken": token.group(1),
+                "house": house,
+                "resident": "",
+                "asker_kind": "resident",
+                "asker_name": "",
+                "channel": "in_person",
+                "question": "（压力测试）本月物业费可以在前台刷卡缴纳吗？",
+                "answer": "可以，前台支持刷卡和扫码。",
+                "referred_to": "",
+            },
+        )
+
+
+@events.init.add_listener
+def remember_environment(environment, **kwargs):
+    _run["environment"] = environment  # the quit event below is not given it
+
+
+@events.quit.add_listener
+def write_summary(exit_code, **kwargs):
+    """The final figures, read after the last request: Locust's --csv files are rewritten
+    once a second and so miss the run's last second."""
+    if not SUMMARY:
+        return
+    stats = _run["environment"].stats
+    # The fifty logins all come in the first seconds (one password hash each): their own
+    # row, and a total without them, so that they do not hide what a clerk waits for.
+    pages = StatsEntry(stats, "TOTAL without login", "")
+    for entry in stats.entries.values():
+        if not entry.name.startswith("login"):
+            pages.extend(entry)
+
+    def row(entry, name):
+        return {
+            "name": name,
+            "requests": entry.num_requests,
+            "failures": entry.num_failures,
+            "rps": round(entry.total_rps, 1),
+            "p50_ms": entry.get_response_time_percentile(0.5),
+            "p95_ms": entry.get_response_time_percentile(0.95),
+        }
+
+    rows = [row(e, e.name) for e in sorted(stats.entries.values(), key=lambda e: e.name)]
+    summary = {
+        "rows": [*rows, row(pages, pages.name), row(stats.total, "TOTAL")],
+        "errors": [
+            {"name": e.name, "error": str(e.error), "occurrences": e.occurrences}
+            for e in stats.errors.values()
+        ],
+        "exit_code": exit_code,
+    }
+    Path(SUMMARY).write_text(json.dumps(summary, ensure_ascii=False, indent=1), encoding="utf-8")
