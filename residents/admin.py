@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from frontdesk import services as frontdesk_services
-from frontdesk.admin import SiteListFilter, SiteScopedAdmin, SiteScopedInline
+from frontdesk.admin import BigTableAdmin, SiteListFilter, SiteScopedAdmin, SiteScopedInline
 from frontdesk.personal import mask_phone
 from residents import services
 from residents.models import (
@@ -117,23 +117,25 @@ class VehicleAdmin(SiteScopedAdmin):
 
 
 @admin.register(Bill)
-class BillAdmin(SiteScopedAdmin):
+class BillAdmin(BigTableAdmin):
     list_display = ["house", "kind", "period", "amount", "paid_amount", "due_date"]
     list_filter = [SiteListFilter, "kind", "period"]
     list_select_related = ["house__building"]
     search_fields = ["=house__room"]
     raw_id_fields = ["house"]
-    date_hierarchy = "period"
+    # Newest first by id: an index walk that stops at a page, where ordering by period
+    # (or a date hierarchy) would sort or scan a site's whole history on every view.
+    ordering = ["-id"]
 
 
 @admin.register(Payment)
-class PaymentAdmin(SiteScopedAdmin):
+class PaymentAdmin(BigTableAdmin):
     list_display = ["receipt_no", "house", "paid_on", "amount", "method"]
     list_filter = [SiteListFilter, "method"]
     list_select_related = ["house__building"]
     search_fields = ["=receipt_no", "=house__room"]
     raw_id_fields = ["house", "bill"]
-    date_hierarchy = "paid_on"
+    ordering = ["-id"]
 
 
 @admin.register(RecordRequest)

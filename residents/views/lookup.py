@@ -1,5 +1,6 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
 from frontdesk.access import site_view
@@ -7,6 +8,10 @@ from frontdesk.areas import area
 from frontdesk.roles import USE_DESK
 from residents import selectors
 from residents.search import MAX_QUERY
+
+
+def house_url_prefix() -> str:
+    return reverse("residents:house", args=[0]).removesuffix("0/")
 
 
 @never_cache
@@ -20,6 +25,8 @@ def index(request: HttpRequest) -> HttpResponse:
         "q": raw[:MAX_QUERY],
         "too_long": len(raw) > MAX_QUERY,
         "result": result,
+        # Reversed once, not once per result row: the list renders on every keystroke.
+        "house_url": house_url_prefix(),
     }
     if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "lookup-results":
         return render(request, "residents/_results.html", context)
