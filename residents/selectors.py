@@ -34,7 +34,9 @@ from residents.models import (
 )
 from residents.search import looks_like_phone, looks_like_text, normalize_query, parse_house_code
 
-LOOKUP_LIMIT = 20
+# What fits below the search box on a 1366×768 desk screen; more matches mean the clerk
+# should type on (the list says so), not scroll.
+LOOKUP_LIMIT = 12
 
 
 @dataclass
@@ -78,23 +80,34 @@ def house_occupants() -> Prefetch:
 def lookup(site: Site, raw_query: str, limit: int = LOOKUP_LIMIT) -> LookupResult:
     """Houses and residents matching a name, pinyin, initials, phone, plate or house code.
 
-    A fixed number of queries whatever the number of matches: one for the matching
-    residents' ids (ranked in the database), one for them, one for their houses; one
-    for the houses matching a code and one for their occupants.
+    One query, whatever the number of matches: the residents by their keys, or the houses
+    by their code, or — for a bare number, which is both a room and a phone's last
+    digits — both statements in one round trip.
     """
     q = normalize_query(raw_query)
     result = LookupResult(query=q)
     if not q:
         return result
     code = parse_house_code(q)
-    if code is not None:
-        result.houses, more_houses = _houses_by_code(site, code, limit)
-        result.houses_first = True
-        result.more |= more_houses
     # A code written with 栋 or 单元 names a house, not a person.
-    if (looks_like_text(q) and not code) or looks_like_phone(q):
-        result.residents, more_residents = _residents_by_term(site, q, limit)
-        result.more |= more_residents
+    people = (looks_like_text(q) and not code) or looks_like_phone(q)
+    statements = []
+    if code is not None:
+        statements.append((HOUSES_BY_CODE, _houses_params(site, code, limit)))
+    if people:
+        statements.append((RESIDENTS_BY_TERM, _residents_params(site, q, limit)))
+    sql = ";\n".join(statement for statement, _ in statements)
+    params = {k: v for _, p in statements for k, v in p.items()}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        if code is not None:
+            result.houses, more = _house_hits(cursor.fetchall(), limit)
+            result.houses_first = True
+            result.more |= more
+            cursor.nextset()
+        if people:
+            result.residents, more = _resident_hits(cursor.fetchall(), limit)
+            result.more |= more
     return result
 
 
@@ -170,8 +183,8 @@ class ResidentHit:
         return "　".join(f"{tie.label} · {tie.relation_label}" for tie in self.houses)
 
 
-def _residents_by_term(site: Site, q: str, limit: int) -> tuple[list[ResidentHit], bool]:
-    params = {
+def _residents_params(site: Site, q: str, limit: int) -> dict:
+    return {
         "q": q,
         # One Latin letter is the start of initials being typed (y → yzq): match names
         # whose initials start with it, not every pinyin syllable holding the letter.
@@ -182,9 +195,9 @@ def _residents_by_term(site: Site, q: str, limit: int) -> tuple[list[ResidentHit
         "prefix": _like_prefix(q),
         "limit": limit + 1,
     }
-    with connection.cursor() as cursor:
-        cursor.execute(RESIDENTS_BY_TERM, params)
-        rows = cursor.fetchall()
+
+
+def _resident_hits(rows: list[tuple], limit: int) -> tuple[list[ResidentHit], bool]:
     hits = [
         ResidentHit(
             pk=pk,
@@ -213,7 +226,7 @@ SELECT h.id, h.unit, h.room, h.status, b.number, b.name,
   FROM residents_house h
   JOIN residents_building b ON b.id = h.building_id
  WHERE h.site_id = %(site)s
-   AND h.room LIKE %(prefix)s
+   AND h.room LIKE %(room_prefix)s
    AND (%(building)s::int IS NULL OR b.number = %(building)s::int)
    AND (%(unit)s::int IS NULL OR h.unit = %(unit)s::int)
  ORDER BY h.room <> %(room)s, b.number, h.unit, h.room
@@ -245,19 +258,20 @@ class HouseHit:
         return "　".join(f"{o.name}（{o.relation_label}）" for o in self.occupants)
 
 
-def _houses_by_code(site: Site, code, limit: int) -> tuple[list[HouseHit], bool]:
-    # The room is a prefix (the clerk may still be typing it), exact rooms first.
-    params = {
+def _houses_params(site: Site, code, limit: int) -> dict:
+    # The room is a prefix (the clerk may still be typing it), exact rooms first. The
+    # site and limit are shared with the residents' statement when both run together.
+    return {
         "site": site.pk,
-        "prefix": _like_prefix(code.room),
+        "room_prefix": _like_prefix(code.room),
         "room": code.room,
         "building": code.building,
         "unit": code.unit,
         "limit": limit + 1,
     }
-    with connection.cursor() as cursor:
-        cursor.execute(HOUSES_BY_CODE, params)
-        rows = cursor.fetchall()
+
+
+def _house_hits(rows: list[tuple], limit: int) -> tuple[list[HouseHit], bool]:
     hits = [
         HouseHit(
             pk=pk,

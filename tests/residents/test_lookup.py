@@ -3,7 +3,7 @@
 import pytest
 
 from residents.models import House, Resident, Vehicle
-from residents.selectors import lookup
+from residents.selectors import LOOKUP_LIMIT, lookup
 from residents.services import residents_reindex
 from tests import factories
 
@@ -87,10 +87,10 @@ def test_it_survives_odd_queries(site_a, records, q):
 
 
 def test_it_caps_results_and_says_there_are_more(site_a):
-    for i in range(25):
+    for i in range(LOOKUP_LIMIT + 5):
         factories.make_resident(site_a, f"张{i}", f"1390000{i:04d}")
     result = lookup(site_a, "张")
-    assert len(result.residents) == 20
+    assert len(result.residents) == LOOKUP_LIMIT
     assert result.more
 
 
@@ -129,13 +129,13 @@ def test_it_takes_like_wildcards_literally(site_a, records, q):
 
 
 def test_it_says_more_only_when_there_is_more(site_a):
-    for i in range(20):
+    for i in range(LOOKUP_LIMIT):
         factories.make_resident(site_a, f"欧阳{i}", f"1390000{i:04d}")
     result = lookup(site_a, "欧阳")
-    assert (len(result.residents), result.more) == (20, False)
+    assert (len(result.residents), result.more) == (LOOKUP_LIMIT, False)
     factories.make_resident(site_a, "欧阳多", "13900009999")
     result = lookup(site_a, "欧阳")
-    assert (len(result.residents), result.more) == (20, True)
+    assert (len(result.residents), result.more) == (LOOKUP_LIMIT, True)
 
 
 def test_it_ranks_a_name_that_starts_with_the_query_above_one_that_contains_it(site_a):
