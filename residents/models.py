@@ -324,6 +324,9 @@ class Bill(models.Model):
         ]
         indexes = [
             models.Index(fields=["house", "-period"], name="bill_house_period"),
+            # Admin lists a site's bills newest first; without it, every page view walks
+            # the whole table backwards until it meets the site's rows.
+            models.Index(fields=["site", "-id"], name="bill_site_newest"),
             # Only overdue unpaid bills are ever summed for arrears: a small partial index
             # that holds what the arrears list adds up, so it never reads the table.
             models.Index(
@@ -383,7 +386,10 @@ class Payment(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["site", "receipt_no"], name="payment_unique_receipt"),
         ]
-        indexes = [models.Index(fields=["house", "-paid_on"], name="payment_house_date")]
+        indexes = [
+            models.Index(fields=["house", "-paid_on"], name="payment_house_date"),
+            models.Index(fields=["site", "-id"], name="payment_site_newest"),
+        ]
 
     def __str__(self) -> str:
         return self.receipt_no

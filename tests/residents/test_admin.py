@@ -103,3 +103,27 @@ def test_it_offers_only_the_supervisors_sites_in_the_site_filter(
     html = client.get(reverse("admin:residents_house_changelist")).content.decode()
     assert site_a.name in html
     assert site_b.name not in html
+
+
+def test_it_lists_only_the_supervisors_sites_bills_and_payments(
+    client, local_supervisor, site_a, site_b
+):
+    from residents.models import Payment
+
+    own, other = factories.make_house(site_a), factories.make_house(site_b)
+    factories.make_overdue_bills(own)
+    factories.make_overdue_bills(other)
+    for house, receipt in ((own, "A-1"), (other, "B-1")):
+        Payment.objects.create(
+            site=house.site,
+            house=house,
+            paid_on=date(2026, 1, 5),
+            amount=Decimal(10),
+            method="cash",
+            receipt_no=receipt,
+        )
+    client.force_login(local_supervisor)
+    bills = client.get(reverse("admin:residents_bill_changelist")).context["cl"].result_list
+    assert {b.site_id for b in bills} == {site_a.pk}
+    payments = client.get(reverse("admin:residents_payment_changelist"))
+    assert [p.receipt_no for p in payments.context["cl"].result_list] == ["A-1"]
