@@ -49,6 +49,7 @@ from residents.models import (
     Payment,
     Resident,
     RosterImport,
+    house_label,
 )
 from residents.search import name_search_keys
 from residents.services import residents_reindex
@@ -486,8 +487,9 @@ def clean_phone(value: str) -> str:
 
 
 def house_code(key: tuple[int, int, str]) -> str:
+    """A house not yet on record, written the way the records write every address."""
     building, unit, room = key
-    return f"{building}栋{unit}单元{room}" if unit else f"{building}栋{room}"
+    return house_label(building, "", unit, room)
 
 
 def label(choices: dict[str, str], value: str | None) -> str:

@@ -57,24 +57,20 @@ class LookupResult:
         return len(self.houses) + len(self.residents)
 
 
-def current_occupancies() -> Prefetch:
+def current_occupancies(other_side: str = "house__building") -> Prefetch:
+    """Ties not ended, as ``current_occupancies``, with the other side of each loaded:
+    a resident's houses (the default) or, with "resident", a house's occupants."""
     return Prefetch(
         "occupancies",
         queryset=Occupancy.objects.filter(moved_out__isnull=True)
-        .select_related("house__building")
-        .order_by("relation", "house_id"),
+        .select_related(other_side)
+        .order_by("relation", "id"),
         to_attr="current_occupancies",
     )
 
 
 def house_occupants() -> Prefetch:
-    return Prefetch(
-        "occupancies",
-        queryset=Occupancy.objects.filter(moved_out__isnull=True)
-        .select_related("resident")
-        .order_by("relation", "id"),
-        to_attr="current_occupancies",
-    )
+    return current_occupancies("resident")
 
 
 def lookup(site: Site, raw_query: str, limit: int = LOOKUP_LIMIT) -> LookupResult:
