@@ -1,0 +1,67 @@
+from datetime import timedelta
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from residents.filters import start_of
+from visitors.models import Visit, VisitPurpose
+from visitors.validators import normalize_plate
+
+
+class VisitFilter(django_filters.FilterSet):
+    """The register's filter; the export takes the same one, so it exports what is shown."""
+
+    since = django_filters.DateFilter(
+        label=_("From"), method="filter_since", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = django_filters.DateFilter(
+        label=_("To"), method="filter_until", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    purpose = django_filters.ModelChoiceFilter(
+        label=_("Purpose"), queryset=VisitPurpose.objects.all(), empty_label=_("All purposes")
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"),
+        method="filter_status",
+        empty_label=_("All"),
+        choices=[
+            ("on_site", _("On site")),
+            ("left", _("Left")),
+            ("handover", _("Not seen leaving")),
+        ],
+    )
+    q = django_filters.CharFilter(
+        label=_("Visitor"),
+        method="search",
+        max_length=50,
+        widget=forms.TextInput(attrs={"placeholder": _("Name (beginning), whole phone or plate")}),
+    )
+
+    class Meta:
+        model = Visit
+        fields = ["since", "until", "purpose", "status", "q"]
+
+    # Compared as moments, not as dates of the column: the (site, -checked_in_at) index then
+    # serves the range.
+    def filter_since(self, queryset, name, value):
+        return queryset.filter(checked_in_at__gte=start_of(value))
+
+    def filter_until(self, queryset, name, value):
+        return queryset.filter(checked_in_at__lt=start_of(value + timedelta(days=1)))
+
+    def filter_status(self, queryset, name, value):
+        if value == "on_site":
+            return queryset.filter(checked_out_at__isnull=True)
+        if value == "handover":
+            return queryset.filter(exit=Visit.Exit.HANDOVER)
+        return queryset.filter(checked_out_at__isnull=False).exclude(exit=Visit.Exit.HANDOVER)
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        digits = "".join(ch for ch in value if ch.isdigit())
+        condition = Q(visitor_name__startswith=value) | Q(plate=normalize_plate(value))
+        if len(digits) >= 7:
+            condition |= Q(visitor_phone=digits)
+        return queryset.filter(condition)

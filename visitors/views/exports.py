@@ -1,0 +1,7 @@
+"""Being built."""
+
+from django.http import Http404
+
+
+def visits_export(request, **kwargs):
+    raise Http404
