@@ -18,6 +18,14 @@ def normalize_phone(value: str) -> str:
     return value
 
 
+def canonical_phone(value: str) -> str:
+    """The number as stored: a mobile as its 11 digits (139-1234-5678 → 13912345678), a
+    landline as typed without spaces (0571-88886601)."""
+    value = normalize_phone(value)
+    digits = value.replace("-", "")
+    return digits if MAINLAND_MOBILE.match(digits) else value
+
+
 def is_valid_phone(value: str) -> bool:
     value = normalize_phone(value)
     return bool(MAINLAND_MOBILE.match(value) or LANDLINE.match(value))

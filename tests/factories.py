@@ -78,3 +78,32 @@ def make_overdue_bills(house: House, months: int = 1, amount: str = "300.00") ->
             amount=Decimal(amount),
             due_date=period + timedelta(days=10),
         )
+
+
+def make_visit(
+    site: Site,
+    clerk: User,
+    name: str = "李四",
+    phone: str = "13912345678",
+    house: House | None = None,
+    checked_in_at=None,
+    stay_minutes: int = 60,
+    **fields,
+):
+    """A visit on site now (or since ``checked_in_at``), registered by ``clerk``."""
+    from django.utils import timezone
+
+    from visitors.models import Visit, VisitPurpose
+
+    checked_in_at = checked_in_at or timezone.now()
+    return Visit.objects.create(
+        site=site,
+        visitor_name=name,
+        visitor_phone=phone,
+        purpose=fields.pop("purpose", None) or VisitPurpose.objects.order_by("sort_order").first(),
+        house=house,
+        checked_in_at=checked_in_at,
+        expected_out_at=checked_in_at + timedelta(minutes=stay_minutes),
+        checked_in_by=clerk,
+        **fields,
+    )

@@ -1,0 +1,98 @@
+"""登记簿: the register of visits, paginated, filtered by date, purpose, status, visitor."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tests import factories
+from visitors.models import Visit, VisitPurpose
+
+VISITS = reverse("visitors:visits")
+
+
+@pytest.fixture
+def visits(clerk, site_a, house_a):
+    now = timezone.now()
+    house_call = VisitPurpose.objects.get(name="看房")
+    return [
+        factories.make_visit(site_a, clerk, "今日访客", "13911110000", house=house_a),
+        factories.make_visit(
+            site_a,
+            clerk,
+            "上周访客",
+            "13922220000",
+            checked_in_at=now - timedelta(days=7),
+            purpose=house_call,
+            plate="浙B12345",
+        ),
+    ]
+
+
+def test_it_lists_visits_newest_first_with_masked_phones(clerk_client, visits):
+    html = clerk_client.get(VISITS).content.decode()
+    assert html.index("今日访客") < html.index("上周访客")
+    assert "139****0000" in html and "13911110000" not in html
+
+
+def test_it_filters_by_date(clerk_client, visits):
+    today = timezone.localdate()
+    html = clerk_client.get(VISITS, {"since": today, "until": today}).content.decode()
+    assert "今日访客" in html and "上周访客" not in html
+
+
+def test_it_filters_by_purpose_status_and_visitor(clerk_client, visits):
+    purpose = VisitPurpose.objects.get(name="看房")
+    assert "今日访客" not in clerk_client.get(VISITS, {"purpose": purpose.pk}).content.decode()
+    Visit.objects.filter(pk=visits[1].pk).update(checked_out_at=timezone.now(), exit="desk")
+    on_site = clerk_client.get(VISITS, {"status": "on_site"}).content.decode()
+    assert "今日访客" in on_site and "上周访客" not in on_site
+    for q in ("上周", "13922220000", "浙b 12345"):
+        html = clerk_client.get(VISITS, {"q": q}).content.decode()
+        assert "上周访客" in html and "今日访客" not in html, q
+
+
+def test_a_bad_filter_says_so_and_shows_the_register(clerk_client, visits):
+    response = clerk_client.get(VISITS, {"since": "2026-13-45", "purpose": "abc"})
+    assert response.status_code == 200
+    assert "今日访客" in response.content.decode()
+
+
+def test_it_shows_nothing_of_another_site(clerk_client, site_b):
+    clerk_b = factories.make_user(site_b)
+    factories.make_visit(site_b, clerk_b, "别处访客")
+    assert "别处访客" not in clerk_client.get(VISITS).content.decode()
+
+
+def test_the_visit_page_of_another_site_is_a_404(clerk_client, site_b):
+    clerk_b = factories.make_user(site_b)
+    other = factories.make_visit(site_b, clerk_b)
+    assert clerk_client.get(reverse("visitors:visit", args=[other.pk])).status_code == 404
+
+
+def test_the_visit_page_masks_and_reveals_the_phone(clerk_client, clerk, site_a):
+    visit = factories.make_visit(site_a, clerk, "李四", "13912345678")
+    html = clerk_client.get(reverse("visitors:visit", args=[visit.pk])).content.decode()
+    assert "139****5678" in html and "13912345678" not in html
+    reveal = reverse("reveal", args=["visitors.visit", visit.pk, "visitor_phone"])
+    assert reveal in html
+    assert "13912345678" in clerk_client.post(reveal).content.decode()
+
+
+def test_an_erased_phone_says_so(clerk_client, clerk, site_a):
+    visit = factories.make_visit(site_a, clerk, "李四", "", personal_data_erased_at=timezone.now())
+    html = clerk_client.get(reverse("visitors:visit", args=[visit.pk])).content.decode()
+    assert "已过保存期限，已删除" in html
+
+
+@pytest.mark.parametrize("rows", [1, 40])
+def test_its_query_count_does_not_grow_with_the_rows(
+    clerk_client, clerk, site_a, house_a, django_assert_num_queries, rows
+):
+    resident = house_a.occupancies.get().resident
+    for n in range(rows):
+        factories.make_visit(site_a, clerk, f"访客{n}", house=house_a, resident=resident)
+    # The request's own 5, the purposes of the filter, count and page, the session's save.
+    with django_assert_num_queries(11):
+        assert clerk_client.get(VISITS, {"status": "on_site"}).status_code == 200

@@ -1,0 +1,109 @@
+"""Reads of the visit register: who is on site, the register, a returning visitor, the
+watch list. Every one is scoped to a site."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from frontdesk.models import Site
+from residents.filters import start_of
+from visitors.models import Visit, WatchEntry
+
+# On site at once, at the busiest desk, is a few dozen; a page holds more than a day's worth.
+ON_SITE_PAGE = 50
+# Visits left open from earlier days, listed for the handover (oldest first).
+HANDOVER_LIMIT = 200
+
+
+def _listed(queryset: QuerySet) -> QuerySet:
+    return queryset.select_related("purpose", "house__building", "resident", "checked_in_by")
+
+
+def start_of_today() -> datetime:
+    return start_of(timezone.localdate())
+
+
+def on_site_today(site: Site) -> QuerySet:
+    """Checked in today and not out: the desk's “who is here now”, longest on site first."""
+    return _listed(
+        Visit.objects.for_site(site)
+        .on_site()
+        .filter(checked_in_at__gte=start_of_today())
+        .order_by("checked_in_at", "id")
+    )
+
+
+def left_open_from_earlier_days(site: Site) -> QuerySet:
+    """Never checked out, from before today: for the handover, not “on site” forever."""
+    return _listed(
+        Visit.objects.for_site(site)
+        .on_site()
+        .filter(checked_in_at__lt=start_of_today())
+        .order_by("checked_in_at", "id")
+    )
+
+
+def register(site: Site) -> QuerySet:
+    """The register, newest first (the view filters and paginates it)."""
+    return _listed(Visit.objects.for_site(site)).select_related("checked_out_by")
+
+
+def visit_detail(site: Site, **lookup) -> Visit:
+    from frontdesk.scoping import get_for_site_or_404
+
+    return get_for_site_or_404(
+        _listed(Visit.objects.all()).select_related("checked_out_by"), site, **lookup
+    )
+
+
+def returning_visitor(site: Site, phone: str) -> Visit | None:
+    """The latest visit of this phone at this site, to fill the form in for them again."""
+    if not phone:
+        return None
+    return (
+        Visit.objects.for_site(site)
+        .filter(visitor_phone=phone)
+        .select_related("purpose", "house__building", "resident")
+        .order_by("-checked_in_at")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class WatchMatch:
+    entry: WatchEntry
+    matched_on: str
+
+    @property
+    def refuse(self) -> bool:
+        return self.entry.action == WatchEntry.Action.REFUSE
+
+
+def watch_matches(
+    site: Site, *, name: str = "", phone: str = "", id_number: str = "", plate: str = ""
+) -> list[WatchMatch]:
+    """The site's active watch-list entries this visitor matches, and on what."""
+    given = {"name": name, "phone": phone, "id_number": id_number, "plate": plate}
+    condition = Q()
+    for field, value in given.items():
+        if value:
+            condition |= Q(**{field: value})
+    if not condition:
+        return []
+    labels = {
+        "id_number": _("ID number"),
+        "phone": _("phone"),
+        "plate": _("plate"),
+        "name": _("name"),
+    }
+    matches = []
+    for entry in WatchEntry.objects.for_site(site).filter(condition, is_active=True):
+        # The strongest identifier first: a name alone may be someone else's.
+        on = [str(labels[f]) for f in labels if given[f] and getattr(entry, f) == given[f]]
+        matches.append(WatchMatch(entry, "、".join(on)))
+    return matches
