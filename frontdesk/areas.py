@@ -17,6 +17,10 @@ class Area:
     description: Promise
     # None: every member of staff (department staff receive complaints and requests).
     permission: str | None
+    # "module.function" giving the counts this area puts on today's desk, as a list of
+    # DeskItem (site, user) -> list; asked for every user of the site, whatever the
+    # area's permission (department staff see what was referred to them).
+    desk_items: str | None = None
 
 
 AREAS = (
@@ -35,6 +39,7 @@ AREAS = (
         "bi-person-badge",
         _("Register visitors, see who is on site, log inquiries, hand over parcels."),
         USE_DESK,
+        "visitors.selectors.desk.desk_items",
     ),
     Area(
         "complaints",

@@ -19,7 +19,14 @@ from frontdesk.scoping import get_for_site_or_404
 
 @site_view()
 def desk(request: HttpRequest) -> HttpResponse:
-    return render(request, "frontdesk/desk.html", {"areas": selectors.areas_for_user(request.user)})
+    return render(
+        request,
+        "frontdesk/desk.html",
+        {
+            "areas": selectors.areas_for_user(request.user),
+            "items": selectors.desk_items(request.site, request.user),
+        },
+    )
 
 
 @require_POST
