@@ -97,9 +97,23 @@ def objects_of_a(site_a, site_b):
         status=RosterImport.Status.IMPORTED,
         uploaded_by=uploader,
     )
+    from visitors.models import Inquiry, Parcel
+
     return SimpleNamespace(
         site=site_a,
         house=house,
         resident=factories.make_resident(site_a, house=house),
         roster_import=roster_import,
+        visit=factories.make_visit(site_a, uploader, house=house),
+        # Referred to 工程部, the engineer's department: open for him to handle.
+        inquiry=Inquiry.objects.create(
+            site=site_a,
+            channel=Inquiry.Channel.PHONE,
+            question="电梯异响",
+            referred_to=site_a.departments.get(name="工程部"),
+            created_by=uploader,
+        ),
+        parcel=Parcel.objects.create(
+            site=site_a, house=house, courier=Parcel.Courier.SF, received_by=uploader
+        ),
     )

@@ -80,6 +80,16 @@ RULES: dict[str, Rule] = {
     "residents:import_preview": Rule(kwargs=lambda o: {"pk": o.roster_import.pk}),
     "residents:import_file": Rule(kwargs=lambda o: {"pk": o.roster_import.pk}),
     "visitors:index": GET,
+    "visitors:register": GET,
+    "visitors:returning": GET,
+    "visitors:pick_house": GET,
+    "visitors:scan": Rule(method="POST", data=lambda o: {"code": o.visit.pass_token}),
+    "visitors:handover_close": Rule(method="POST"),
+    "visitors:visits": GET,
+    "visitors:visit": Rule(kwargs=lambda o: {"pk": o.visit.pk}),
+    "visitors:check_out": Rule(method="POST", kwargs=lambda o: {"pk": o.visit.pk}),
+    "visitors:pass": Rule(kwargs=lambda o: {"pk": o.visit.pk}),
+    "visitors:by_pass": Rule(kwargs=lambda o: {"token": o.visit.pass_token}),
     "complaints:index": GET,
     "notices:index": GET,
     "coordination:index": GET,
@@ -106,6 +116,10 @@ SITE_STAFF = {**LOGGED_IN_200, "nosite": 403}
 # The desk's own areas need frontdesk.use_desk. These pages show the asker's current site,
 # so clerk_b gets its own site's page: nothing of site A is in the URL.
 DESK_AREA = {**SITE_STAFF, "engineer": 403}
+
+# A desk page about one object of site A: another site's desk users get a 404.
+DESK_OBJECT = {**DESK_AREA, "clerk_b": 404, "supervisor_b": 404}
+TO_VISITORS = "→ /visitors/"
 
 EXPECTED: dict[str, dict[str, int | str]] = {
     "desk": SITE_STAFF,
@@ -169,6 +183,30 @@ EXPECTED: dict[str, dict[str, int | str]] = {
         "supervisor_b": 404,
     },
     "visitors:index": DESK_AREA,
+    "visitors:register": DESK_AREA,
+    "visitors:returning": DESK_AREA,
+    "visitors:pick_house": DESK_AREA,
+    # A pass of site A scanned at site B's desk is not found there: the form says so (400).
+    "visitors:scan": {
+        **DESK_AREA,
+        "clerk": TO_VISITORS,
+        "supervisor": TO_VISITORS,
+        "clerk_b": 400,
+        "supervisor_b": 400,
+    },
+    # Nothing ticked: back to the list with a message.
+    "visitors:handover_close": {
+        **DESK_AREA,
+        "clerk": TO_VISITORS,
+        "clerk_b": TO_VISITORS,
+        "supervisor": TO_VISITORS,
+        "supervisor_b": TO_VISITORS,
+    },
+    "visitors:visits": DESK_AREA,
+    "visitors:visit": DESK_OBJECT,
+    "visitors:check_out": {**DESK_OBJECT, "clerk": TO_VISITORS, "supervisor": TO_VISITORS},
+    "visitors:pass": DESK_OBJECT,
+    "visitors:by_pass": DESK_OBJECT,
     "complaints:index": SITE_STAFF,
     "notices:index": DESK_AREA,
     "coordination:index": SITE_STAFF,
