@@ -4,7 +4,8 @@ Each Locust user is one clerk at the busiest site, logged in through the real lo
 as an account of its own (``manage.py load_prepare`` makes them and writes data.json).
 The mix is what a clerk does with what exists: type into the lookup (one request per
 pause in the typing, as htmx sends them), open house pages, come back to today's desk,
-read the request log and the arrears list, and now and then record a request. Each later
+read the request log and the arrears list, and now and then record a request; at
+reception, look at who is on site, register visitors and check them out. Each later
 area adds its own tasks here.
 
 Every request expects one status (redirects are not followed): anything else, a redirect
@@ -29,6 +30,9 @@ PASSWORD = os.environ.get("DEMO_PASSWORD", "frontdesk-demo")
 ACCOUNTS = itertools.cycle(DATA["usernames"])
 
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+# The first purpose offered on the visit form (走亲访友).
+PURPOSE = re.compile(r'name="purpose"[^>]*>\s*<option value="(\d+)"')
+PASS_URL = re.compile(r"/visitors/visits/(\d+)/pass/")
 # The headers htmx sends for the lookup box's results.
 PARTIAL = {"HX-Request": "true", "HX-Target": "lookup-results"}
 DEBOUNCE = 0.15  # the box's hx-trigger "input changed delay:150ms"
@@ -42,6 +46,7 @@ class Clerk(HttpUser):
 
     def on_start(self):
         self.username = next(ACCOUNTS)
+        self.visitors_on_site = []  # visits this clerk registered, to check them out later
         form = self.expect("get", "/accounts/login/", "login form")
         token = CSRF.search(form.text) if form.ok else None
         response = self.expect(
@@ -138,6 +143,58 @@ class Clerk(HttpUser):
                 "referred_to": "",
             },
         )
+
+    @task(3)
+    def on_site(self):
+        self.expect("get", "/visitors/", "visitors on site")
+
+    @task(2)
+    def register_visitor(self):
+        """The visit form, the returning-visitor check as the phone is typed, the house
+        picker, and the registration: the redirect goes to the pass."""
+        form = self.expect("get", "/visitors/register/", "visit form")
+        token = CSRF.search(form.text) if form.ok else None
+        purpose = PURPOSE.search(form.text) if form.ok else None
+        if not (token and purpose):
+            return
+        phone = f"139{random.randrange(10**8):08d}"
+        self.expect("get", "/visitors/register/returning/", "returning visitor (htmx)",
+                    params={"visitor_phone": phone})  # fmt: skip
+        self.expect("get", "/visitors/register/houses/", "house picker (htmx)",
+                    params={"q": random.choice(DATA["typings"])[-1]})  # fmt: skip
+        response = self.expect(
+            "post",
+            "/visitors/register/",
+            "register visitor (POST)",
+            status=302,
+            data={
+                "csrfmiddlewaretoken": token.group(1),
+                "visitor_phone": phone,
+                "visitor_name": "（压力测试）访客",
+                "party_size": "1",
+                "purpose": purpose.group(1),
+                "house": random.choice(DATA["houses"]),
+                "resident": "",
+                "plate": "",
+                "expected_stay": "60",
+                "notes": "",
+            },
+        )
+        registered = PASS_URL.search(response.headers.get("Location", ""))
+        if registered:
+            self.visitors_on_site.append(registered.group(1))
+
+    @task(2)
+    def check_out(self):
+        if not self.visitors_on_site:
+            return
+        page = self.expect("get", "/visitors/", "visitors on site")
+        token = CSRF.search(page.text) if page.ok else None
+        if not token:
+            return
+        visit = self.visitors_on_site.pop(0)
+        self.expect("post", f"/visitors/visits/{visit}/checkout/", "check out (POST)",
+                    status=302, data={"csrfmiddlewaretoken": token.group(1)})  # fmt: skip
 
 
 @events.init.add_listener
