@@ -90,6 +90,26 @@ RULES: dict[str, Rule] = {
     "visitors:check_out": Rule(method="POST", kwargs=lambda o: {"pk": o.visit.pk}),
     "visitors:pass": Rule(kwargs=lambda o: {"pk": o.visit.pk}),
     "visitors:by_pass": Rule(kwargs=lambda o: {"token": o.visit.pass_token}),
+    "visitors:visits_export": GET,
+    "visitors:reports": GET,
+    "visitors:inquiries": GET,
+    "visitors:inquiry_create": GET,
+    "visitors:referrals": GET,
+    "visitors:referral_done": Rule(
+        method="POST", kwargs=lambda o: {"pk": o.inquiry.pk}, data=lambda o: {"reply": "已派人处理"}
+    ),
+    "visitors:parcels": GET,
+    "visitors:parcel_create": GET,
+    "visitors:parcel": Rule(kwargs=lambda o: {"pk": o.parcel.pk}),
+    "visitors:parcel_notify": Rule(
+        method="POST", kwargs=lambda o: {"pk": o.parcel.pk}, data=lambda o: {"method": "sms"}
+    ),
+    "visitors:parcel_handover": Rule(
+        method="POST",
+        kwargs=lambda o: {"pk": o.parcel.pk},
+        data=lambda o: {"collected_by_name": "张三丰"},
+    ),
+    "visitors:parcel_photo": Rule(kwargs=lambda o: {"pk": o.parcel.pk}),
     "complaints:index": GET,
     "notices:index": GET,
     "coordination:index": GET,
@@ -120,6 +140,7 @@ DESK_AREA = {**SITE_STAFF, "engineer": 403}
 # A desk page about one object of site A: another site's desk users get a 404.
 DESK_OBJECT = {**DESK_AREA, "clerk_b": 404, "supervisor_b": 404}
 TO_VISITORS = "→ /visitors/"
+TO_PARCEL = "→ /visitors/parcels/{pk}/"
 
 EXPECTED: dict[str, dict[str, int | str]] = {
     "desk": SITE_STAFF,
@@ -207,6 +228,35 @@ EXPECTED: dict[str, dict[str, int | str]] = {
     "visitors:check_out": {**DESK_OBJECT, "clerk": TO_VISITORS, "supervisor": TO_VISITORS},
     "visitors:pass": DESK_OBJECT,
     "visitors:by_pass": DESK_OBJECT,
+    "visitors:visits_export": DESK_AREA,
+    "visitors:reports": DESK_AREA,
+    "visitors:inquiries": DESK_AREA,
+    "visitors:inquiry_create": DESK_AREA,
+    # Department staff receive the referrals: every member of the site opens the list.
+    "visitors:referrals": SITE_STAFF,
+    # Handled by the department it was referred to (the engineer's 工程部) or a supervisor;
+    # a clerk logs referrals but does not close them.
+    "visitors:referral_done": {
+        "anonymous": LOGIN,
+        "nosite": 403,
+        "clerk": 403,
+        "clerk_b": 404,
+        "engineer": "→ /visitors/referrals/",
+        "supervisor": "→ /visitors/referrals/",
+        "supervisor_b": 404,
+    },
+    "visitors:parcels": DESK_AREA,
+    "visitors:parcel_create": DESK_AREA,
+    "visitors:parcel": DESK_OBJECT,
+    "visitors:parcel_notify": {**DESK_OBJECT, "clerk": TO_PARCEL, "supervisor": TO_PARCEL},
+    "visitors:parcel_handover": {
+        **DESK_OBJECT,
+        "clerk": "→ /visitors/parcels/",
+        "supervisor": "→ /visitors/parcels/",
+    },
+    # The fixture's parcel has no photo: a 404 for those allowed to see it too (the 200
+    # with the photo is test_parcel_page's).
+    "visitors:parcel_photo": {**DESK_OBJECT, "clerk": 404, "supervisor": 404},
     "complaints:index": SITE_STAFF,
     "notices:index": DESK_AREA,
     "coordination:index": SITE_STAFF,
@@ -277,6 +327,8 @@ def test_access(page, role, request, client, objects_of_a):
         session[SESSION_SITE_ID] = objects_of_a.site.pk
         session.save()
     url = url_of(page, objects_of_a)
+    if isinstance(expected, str) and "{pk}" in expected:
+        expected = expected.format(pk=objects_of_a.parcel.pk)
     if expected == LOGIN:
         expected = f"→ {redirect_to_login(url).url}"
     if rule.method == "POST":

@@ -1,27 +1,167 @@
-"""Being built."""
+"""代收快递: the shelf of parcels held for households, logging them, handing them over."""
 
-from django.http import Http404
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from frontdesk.access import site_view
+from frontdesk.areas import area
+from frontdesk.roles import USE_DESK
+from frontdesk.uploads import file_response
+from visitors.forms.parcels import HandOverForm, NotifyForm, ParcelFilterForm, ParcelForm
+from visitors.models import Parcel
+from visitors.selectors import parcels as selectors
+from visitors.services import parcels as services
+
+PAGE_SIZE = 30
 
 
-def index(request, **kwargs):
-    raise Http404
+@never_cache
+@site_view(USE_DESK)
+def index(request: HttpRequest) -> HttpResponse:
+    shelf = selectors.shelf(request.site)
+    filter_form = ParcelFilterForm(request.GET or None)
+    shown = filter_form.cleaned()
+    queryset = selectors.parcels(request.site, cutoff=shelf.cutoff, **shown)
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "visitors/parcels.html",
+        {
+            "area": area("visitors"),
+            "shelf": shelf,
+            "filter": filter_form,
+            "shown": shown["status"],
+            "page": page,
+        },
+    )
 
 
-def create(request, **kwargs):
-    raise Http404
+@never_cache
+@site_view(USE_DESK)
+def create(request: HttpRequest) -> HttpResponse:
+    form = ParcelForm(
+        request.POST or None,
+        request.FILES or None,
+        site=request.site,
+        initial={"courier": request.GET.get("courier")},
+    )
+    if request.method == "POST" and form.is_valid():
+        parcel = services.parcel_create(
+            site=request.site, user=request.user, **form.service_arguments()
+        )
+        messages.success(request, _logged_message(parcel))
+        # Back to an empty form for the next parcel of the pile, same courier.
+        query = urlencode({"courier": parcel.courier})
+        return redirect(f"{reverse('visitors:parcel_create')}?{query}")
+    return render(request, "visitors/parcel_form.html", {"area": area("visitors"), "form": form})
 
 
-def detail(request, **kwargs):
-    raise Http404
+def _logged_message(parcel: Parcel) -> str:
+    values = {"house": parcel.house.label, "parcel": parcel, "shelf": parcel.shelf}
+    if parcel.shelf:
+        text = _("Logged: %(house)s, %(parcel)s, shelf %(shelf)s.") % values
+    else:
+        text = _("Logged: %(house)s, %(parcel)s.") % values
+    if parcel.notified_at:
+        text += _(" The household has been notified (%(method)s).") % {
+            "method": parcel.get_notice_method_display()
+        }
+    return text
 
 
-def notify(request, **kwargs):
-    raise Http404
+def _parcel_page(
+    request: HttpRequest,
+    parcel: Parcel,
+    *,
+    notify_form: NotifyForm | None = None,
+    hand_over_form: HandOverForm | None = None,
+) -> HttpResponse:
+    days, cutoff = selectors.overdue_cutoff(request.site)
+    return render(
+        request,
+        "visitors/parcel.html",
+        {
+            "area": area("visitors"),
+            "parcel": parcel,
+            "overdue": parcel.waiting and parcel.received_at < cutoff,
+            "overdue_days": days,
+            "notify_form": notify_form or NotifyForm(),
+            "hand_over_form": hand_over_form or HandOverForm(),
+        },
+    )
 
 
-def hand_over(request, **kwargs):
-    raise Http404
+@never_cache
+@site_view(USE_DESK)
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _parcel_page(request, selectors.parcel_detail(request.site, pk))
 
 
-def photo(request, **kwargs):
-    raise Http404
+@never_cache
+@require_POST
+@site_view(USE_DESK)
+def notify(request: HttpRequest, pk: int) -> HttpResponse:
+    parcel = selectors.parcel_detail(request.site, pk)
+    if not parcel.waiting:
+        return _already_collected(request, parcel)
+    form = NotifyForm(request.POST)
+    if not form.is_valid():
+        return _parcel_page(request, parcel, notify_form=form)
+    if not services.parcel_notify(
+        parcel=parcel, user=request.user, method=form.cleaned_data["method"]
+    ):
+        return _already_collected(request, parcel)
+    messages.success(request, _("Recorded: the household has been notified."))
+    return redirect("visitors:parcel", pk=parcel.pk)
+
+
+@never_cache
+@require_POST
+@site_view(USE_DESK)
+def hand_over(request: HttpRequest, pk: int) -> HttpResponse:
+    parcel = selectors.parcel_detail(request.site, pk)
+    if not parcel.waiting:
+        return _already_collected(request, parcel)
+    form = HandOverForm(request.POST)
+    if not form.is_valid():
+        return _parcel_page(request, parcel, hand_over_form=form)
+    name = form.cleaned_data["collected_by_name"]
+    if not services.parcel_hand_over(parcel=parcel, user=request.user, collected_by_name=name):
+        return _already_collected(request, parcel)
+    messages.success(
+        request,
+        _("Handed over: %(house)s, %(parcel)s, collected by %(name)s.")
+        % {"house": parcel.house.label, "parcel": parcel, "name": name},
+    )
+    return redirect("visitors:parcels")
+
+
+def _already_collected(request: HttpRequest, parcel: Parcel) -> HttpResponse:
+    parcel.refresh_from_db(fields=["collected_at", "collected_by_name"])
+    messages.error(
+        request,
+        _("Already collected on %(time)s by %(name)s; nothing was changed.")
+        % {
+            "time": timezone.localtime(parcel.collected_at).strftime("%Y-%m-%d %H:%M"),
+            "name": parcel.collected_by_name,
+        },
+    )
+    return redirect("visitors:parcel", pk=parcel.pk)
+
+
+@never_cache
+@site_view(USE_DESK)
+def photo(request: HttpRequest, pk: int) -> HttpResponse:
+    parcel = selectors.parcel_for_site(request.site, pk)
+    if not parcel.photo:
+        raise Http404
+    ext = "png" if parcel.photo.name.endswith(".png") else "jpg"
+    return file_response(parcel.photo, f"parcel-{parcel.pk}.{ext}")

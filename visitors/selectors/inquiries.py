@@ -1,0 +1,110 @@
+"""Reads of the inquiry log and of the referrals, always within one site."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from frontdesk.models import Department, Site, User
+from frontdesk.roles import USE_DESK
+from residents.models import House
+from residents.search import HouseCode
+from visitors.models import Inquiry
+
+# Handled referrals stay on the department's list this long, so staff can see what they
+# answered; older ones are in the desk's inquiry log.
+RECENT_DAYS = 30
+
+OPEN = "open"
+DONE = "done"
+
+# Whoever may mark any referral of their sites as handled, not only their department's.
+HANDLE_ANY_REFERRAL = "visitors.change_inquiry"
+
+
+def _with_relations(queryset: QuerySet) -> QuerySet:
+    return queryset.select_related(
+        "house__building", "referred_to", "created_by", "referral_done_by"
+    )
+
+
+def inquiry_log(site: Site) -> QuerySet:
+    """The site's inquiries, newest first (the (site, -created_at) index)."""
+    return _with_relations(Inquiry.objects.for_site(site)).order_by("-created_at", "-id")
+
+
+def own_department(user: User, site: Site) -> Department | None:
+    """The user's department when it belongs to the current site."""
+    department = user.department if user.department_id else None
+    if department is None or department.site_id != site.pk:
+        return None
+    return department
+
+
+def sees_all_referrals(user: User) -> bool:
+    # The desk routes the referrals, so it follows all of them; department staff their own.
+    return user.has_perm(USE_DESK)
+
+
+def referrals(site: Site, *, department: Department | None, status: str = OPEN) -> QuerySet:
+    """Inquiries referred to a department (any of the site's when ``department`` is None).
+
+    Open ones oldest first, from the inquiry_open_referral partial index (its condition is
+    repeated so the planner can use it); handled ones of the last RECENT_DAYS, latest first.
+    """
+    queryset = Inquiry.objects.for_site(site).filter(referred_to__isnull=False)
+    if department is not None:
+        queryset = queryset.filter(referred_to=department)
+    else:
+        # Department by department, not every site's referrals filtered by site.
+        queryset = queryset.filter(referred_to__in=Department.objects.for_site(site).values("pk"))
+    if status == DONE:
+        since = timezone.now() - timedelta(days=RECENT_DAYS)
+        queryset = queryset.filter(referral_done_at__gte=since).order_by("-referral_done_at", "-id")
+    else:
+        queryset = queryset.filter(referral_done_at__isnull=True).order_by("created_at", "id")
+    return _with_relations(queryset)
+
+
+def open_referral_count(site: Site, department: Department | None) -> int:
+    queryset = Inquiry.objects.for_site(site).filter(
+        referred_to__isnull=False, referral_done_at__isnull=True
+    )
+    if department is not None:
+        queryset = queryset.filter(referred_to=department)
+    return queryset.count()
+
+
+def referral_for_site(site: Site, pk: int) -> Inquiry:
+    """A referred inquiry of the site, or 404 (also for one answered at the desk)."""
+    from frontdesk.scoping import get_for_site_or_404
+
+    return get_for_site_or_404(
+        Inquiry.objects.filter(referred_to__isnull=False).select_related(
+            "referred_to", "referral_done_by"
+        ),
+        site,
+        pk=pk,
+    )
+
+
+def may_handle_referral(user: User, inquiry: Inquiry) -> bool:
+    """A member of the department it was referred to, or a supervisor of its site."""
+    if user.department_id is not None and user.department_id == inquiry.referred_to_id:
+        return True
+    return user.has_perm(HANDLE_ANY_REFERRAL)
+
+
+def houses_by_code(site: Site, code: HouseCode, limit: int = 2) -> list[House]:
+    """The site's houses with exactly this code; parts not typed match any value.
+
+    ``limit`` 2 is enough to tell “none”, “one” and “which one?”.
+    """
+    queryset = House.objects.for_site(site).filter(room=code.room).select_related("building")
+    if code.building is not None:
+        queryset = queryset.filter(building__number=code.building)
+    if code.unit is not None:
+        queryset = queryset.filter(unit=code.unit)
+    return list(queryset.order_by("building__number", "unit", "id")[:limit])

@@ -1,0 +1,89 @@
+"""Every write to the parcels held at the desk: logged, the household told, handed over."""
+
+from __future__ import annotations
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from frontdesk.models import Site, User
+from frontdesk.uploads import UploadKind, generated_name
+from residents.models import House
+from visitors.models import Parcel
+
+
+@transaction.atomic
+def parcel_create(
+    *,
+    site: Site,
+    user: User,
+    house: House,
+    courier: str,
+    recipient_name: str = "",
+    tracking_number: str = "",
+    shelf: str = "",
+    photo: ContentFile | None = None,
+    notice_method: str = "",
+) -> Parcel:
+    """Log a parcel; ``photo`` is an already cleaned image (frontdesk.uploads.clean_image).
+
+    With ``notice_method`` the household is told at once (``parcel_notify``).
+    """
+    if house.site_id != site.pk:
+        raise ValueError("house of another site")
+    parcel = Parcel(
+        site=site,
+        house=house,
+        courier=courier,
+        recipient_name=recipient_name,
+        tracking_number=tracking_number,
+        shelf=shelf,
+        received_by=user,
+    )
+    storage = Parcel._meta.get_field("photo").storage
+    if photo is not None:
+        kind = UploadKind.PNG if (photo.name or "").endswith(".png") else UploadKind.JPEG
+        # Stored under a generated name (not upload_to, which would prefix it again).
+        parcel.photo.name = storage.save(generated_name("parcels", site.pk, kind), photo)
+    try:
+        parcel.save()
+        if notice_method:
+            parcel_notify(parcel=parcel, user=user, method=notice_method)
+    except Exception:
+        # A stored photo whose row is not saved would stay with nothing naming it.
+        if parcel.photo.name:
+            storage.delete(parcel.photo.name)
+        raise
+    return parcel
+
+
+@transaction.atomic
+def parcel_notify(*, parcel: Parcel, user: User, method: str) -> bool:
+    """Tell the household their parcel is at the desk; False once it has been collected.
+
+    For now the desk tells them itself (a call, a text, a note at the door) and this
+    records it; a delivery over the notices' channels is to start from here.
+    """
+    now = timezone.now()
+    updated = Parcel.objects.filter(pk=parcel.pk, collected_at__isnull=True).update(
+        notified_at=now, notified_by=user, notice_method=method
+    )
+    if updated:
+        parcel.notified_at, parcel.notified_by, parcel.notice_method = now, user, method
+    return bool(updated)
+
+
+@transaction.atomic
+def parcel_hand_over(*, parcel: Parcel, user: User, collected_by_name: str) -> bool:
+    """Record who took the parcel; False if it was already handed over (nothing changed).
+
+    One conditional UPDATE, so a parcel is handed over once even from two desks at once.
+    """
+    now = timezone.now()
+    updated = Parcel.objects.filter(pk=parcel.pk, collected_at__isnull=True).update(
+        collected_at=now, collected_by_name=collected_by_name, handed_over_by=user
+    )
+    if updated:
+        parcel.collected_at, parcel.collected_by_name = now, collected_by_name
+        parcel.handed_over_by = user
+    return bool(updated)
