@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from frontdesk.models import Department, Site
-from frontdesk.personal import is_valid_phone, normalize_phone
+from frontdesk.personal import canonical_phone, is_valid_phone
 from residents.filters import start_of
 from residents.models import House
 from residents.search import normalize_query, parse_house_code
@@ -80,7 +80,7 @@ def clean_phone(value: str) -> str:
             _("This is not a phone number: an 11-digit mobile or a landline like 0571-88886601."),
             code="phone",
         )
-    return normalize_phone(value)
+    return canonical_phone(value)
 
 
 class InquiryForm(forms.ModelForm):
@@ -192,7 +192,7 @@ class InquiryFilter(django_filters.FilterSet):
             | Q(answer__icontains=value)
             | Q(asker_name__icontains=value)
         )
-        phone = normalize_phone(value)
+        phone = canonical_phone(value)
         if is_valid_phone(phone):
             condition |= Q(asker_phone=phone)
         return queryset.filter(condition)
