@@ -5,7 +5,9 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django import forms
 from django.apps import apps
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import SEARCH_VAR
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -17,8 +19,10 @@ from django_celery_beat.admin import PeriodicTaskAdmin as BasePeriodicTaskAdmin
 from django_celery_beat.admin import PeriodicTaskForm
 from django_celery_beat.models import PeriodicTask
 
-from frontdesk import services
+from frontdesk import revealable, services
 from frontdesk.models import Department, Heartbeat, PersonalDataAccess, Site, User
+from frontdesk.personal import mask_phone
+from frontdesk.scoping import site_lookup_of
 
 admin.site.site_header = _("Property front desk administration")
 admin.site.site_title = _("Property front desk administration")
@@ -30,6 +34,14 @@ def user_site_ids(request: HttpRequest) -> list[int]:
     if not hasattr(request, "_admin_site_ids"):
         request._admin_site_ids = list(request.user.sites.values_list("pk", flat=True))
     return request._admin_site_ids
+
+
+def searchable_site_ids(request: HttpRequest) -> list[int]:
+    """The sites an admin search spans: the supervisor's, or every site for a superuser
+    (searches keyed by site, like the records lookup's, then scan each site's keys)."""
+    if request.user.is_superuser:
+        return list(Site.objects.values_list("pk", flat=True))
+    return user_site_ids(request)
 
 
 class SiteScopedFields:
@@ -78,6 +90,21 @@ class StaffSiteListFilter(SiteListFilter):
         return queryset.filter(sites__pk=self.value()) if self.value() else queryset
 
 
+class SiteScopedRelatedFilter(admin.RelatedFieldListFilter):
+    """Choices from the related (small) table, within the supervisor's sites.
+
+    RelatedOnlyFieldListFilter would instead find the values in use by reading the big
+    table (every request of the sites, say) on every view of its list.
+    """
+
+    def field_choices(self, field, request, model_admin):
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        limit = {}
+        if not request.user.is_superuser:
+            limit = {f"{site_lookup_of(field.related_model)}__in": user_site_ids(request)}
+        return field.get_choices(include_blank=False, limit_choices_to=limit, ordering=ordering)
+
+
 class EstimatedCountPaginator(Paginator):
     """Counts exactly only what is cheap to count.
 
@@ -93,7 +120,10 @@ class EstimatedCountPaginator(Paginator):
         query = self.object_list
         if not isinstance(query, QuerySet):
             return super().count
-        sql, params = query.query.sql_with_params()
+        try:
+            sql, params = query.query.sql_with_params()
+        except EmptyResultSet:  # a search that can match nothing (qs.none())
+            return 0
         with connections[query.db].cursor() as cursor:
             cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
             plan = cursor.fetchone()[0]
@@ -110,11 +140,14 @@ class SiteScopedAdmin(SiteScopedFields, admin.ModelAdmin):
 
 
 class BigTableAdmin(SiteScopedAdmin):
-    """For tables of millions of rows (bills, payments): no full count on every view."""
+    """For tables that grow into the hundreds of thousands of rows and beyond (residents,
+    bills, payments, logs): no full count on every view."""
 
     paginator = EstimatedCountPaginator
     # The unfiltered total is a second count of the whole table on every page.
     show_full_result_count = False
+    # Facets count the rows of every filter choice.
+    show_facets = admin.ShowFacets.NEVER
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         # The site ids themselves, not a subquery: with them the planner walks the
@@ -122,7 +155,14 @@ class BigTableAdmin(SiteScopedAdmin):
         qs = admin.ModelAdmin.get_queryset(self, request)
         if request.user.is_superuser:
             return qs
-        return qs.filter(site__in=user_site_ids(request))
+        return qs.filter(**{f"{site_lookup_of(self.model)}__in": user_site_ids(request)})
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        # A search's matches are counted exactly: they are few, and the planner's guess at
+        # them (a subquery of lookup keys, say) can be off by thousands either way.
+        if request.GET.get(SEARCH_VAR, "").strip():
+            return Paginator(queryset, per_page, orphans, allow_empty_first_page)
+        return super().get_paginator(request, queryset, per_page, orphans, allow_empty_first_page)
 
 
 class SiteScopedInline(SiteScopedFields, admin.TabularInline):
@@ -164,7 +204,14 @@ class DepartmentAdmin(SiteScopedAdmin):
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    list_display = ["username", "full_name", "department", "is_active", "last_login"]
+    list_display = [
+        "username",
+        "full_name",
+        "masked_phone",
+        "department",
+        "is_active",
+        "last_login",
+    ]
     list_filter = ["groups", "is_active", StaffSiteListFilter]
     list_select_related = ["department"]
     search_fields = ["username", "full_name"]
@@ -188,6 +235,11 @@ class UserAdmin(BaseUserAdmin):
             },
         )
     ]
+
+    @admin.display(description=_("phone"))
+    def masked_phone(self, user: User) -> str:
+        # A staff member's own mobile number is personal data like a resident's.
+        return mask_phone(user.phone)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         """A supervisor manages only staff wholly within their own sites.
@@ -258,15 +310,33 @@ class HeartbeatAdmin(admin.ModelAdmin):
         return False
 
 
+class RecordTypeFilter(admin.SimpleListFilter):
+    """The record types that hold personal data, rather than those in the log (which
+    the default filter finds by reading the whole log on every view)."""
+
+    title = _("record type")
+    parameter_name = "model"
+
+    def lookups(self, request, model_admin):
+        return [
+            (model._meta.label_lower, model._meta.verbose_name)
+            for model in apps.get_models()
+            if any(revealable.masker(model._meta.label_lower, f.name) for f in model._meta.fields)
+        ]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(model=self.value()) if self.value() else queryset
+
+
 @admin.register(PersonalDataAccess)
-class PersonalDataAccessAdmin(SiteScopedAdmin):
+class PersonalDataAccessAdmin(BigTableAdmin):
     """Who saw which full phone or ID number: readable by supervisors, never editable."""
 
     list_display = ["at", "user", "site", "action", "model", "object_id", "field", "ip_address"]
-    list_filter = ["action", SiteListFilter, "model"]
+    # A date filter rather than a date hierarchy, which reads the whole log on every view.
+    list_filter = ["action", SiteListFilter, ("at", admin.DateFieldListFilter), RecordTypeFilter]
     list_select_related = ["user", "site"]
     search_fields = ["user__username", "user__full_name", "=object_id"]
-    date_hierarchy = "at"
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -345,16 +415,32 @@ class LoginAttemptAdmin(StaffUsernameScopedAdmin, AccessAttemptAdmin):
         return super().status(obj)
 
 
-@admin.register(AccessLog)
-class LoginLogAdmin(StaffUsernameScopedAdmin, AccessLogAdmin):
+class LoginLogListing:
+    """The two logs grow with every login: no full count, no date hierarchy and no filter
+    by path (each reads the whole log on every view), newest first by id (the time is
+    not indexed; ids follow it)."""
+
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
+    date_hierarchy = None
+    ordering = ["-id"]
+
+    def get_list_filter(self, request):
+        return [f for f in super().get_list_filter(request) if f != "path_info"]
+
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(AccessLog)
+class LoginLogAdmin(LoginLogListing, StaffUsernameScopedAdmin, AccessLogAdmin):
+    pass
 
 
 @admin.register(AccessFailureLog)
-class LoginFailureLogAdmin(StaffUsernameScopedAdmin, AccessFailureLogAdmin):
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
+class LoginFailureLogAdmin(LoginLogListing, StaffUsernameScopedAdmin, AccessFailureLogAdmin):
+    pass
 
 
 # Periodic tasks run for every site: a site's supervisor may change when a task runs and

@@ -26,7 +26,7 @@ from frontdesk import roles, services
 from frontdesk.models import Site, User
 
 # Areas in the order their figures are printed; a new area adds its module here.
-BENCH_AREAS = ["frontdesk.bench", "residents.bench"]
+BENCH_AREAS = ["frontdesk.bench", "residents.bench", "visitors.bench"]
 
 # The performance issue's budgets: p95 server time in ms, and a cap on queries per page.
 LOOKUP_MS = 30  # records lookup, while the clerk types
@@ -224,7 +224,6 @@ def cases(context: BenchContext) -> list[Case]:
         *[
             Case(f"{label} landing", path)
             for label, path in [
-                ("reception", "/visitors/"),
                 ("complaints", "/complaints/"),
                 ("notices", "/notices/"),
                 ("coordination", "/coordination/"),

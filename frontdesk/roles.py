@@ -61,6 +61,21 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
             for action in ("view", "add", "change")
         ],
         "residents.view_rosterimport",
+        # Reception: the register and the desk's lists are kept, never deleted (the visit
+        # stays for the statistics; retention erases its personal data instead).
+        *[
+            f"visitors.{action}_{model}"
+            for model in (
+                "visitpurpose",
+                "receptionsettings",
+                "watchentry",
+                "visit",
+                "inquiry",
+                "parcel",
+            )
+            for action in ("view", "add", "change")
+        ],
+        "visitors.view_watchhit",
     ],
     DEPARTMENT_STAFF: [],
 }

@@ -22,6 +22,8 @@ SCHEDULES = [
     Schedule(
         "工作进程心跳（heartbeat）", "frontdesk.heartbeat", settings.HEARTBEAT_INTERVAL_SECONDS
     ),
+    # Visitors' phone and ID numbers past their site's retention period (visitors.tasks).
+    Schedule("清除过期访客个人信息（每日）", "visitors.purge_personal_data", 24 * 60 * 60),
 ]
 
 

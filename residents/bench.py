@@ -116,5 +116,18 @@ def cases(context: BenchContext) -> list:
             )
             for model in ("resident", "house", "bill", "payment", "recordrequest")
         ],
+        # Their searches by house code, on the lookup's keys as the resident search is.
+        *[
+            Case(
+                f"admin changelist: {model}, search 3-2-1201",
+                f"/admin/residents/{model}/",
+                {"q": "3-2-1201"},
+                user="supervisor",
+                budget_ms=None,
+                max_queries=None,
+                slow=True,
+            )
+            for model in ("house", "bill", "payment")
+        ],
     ]
     return found

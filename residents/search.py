@@ -111,3 +111,11 @@ def looks_like_phone(q: str) -> bool:
 def looks_like_text(q: str) -> bool:
     """Names, pinyin, initials and plates: anything with a letter or a Chinese character."""
     return bool(re.search(r"[a-z\u4e00-\u9fff]", q))
+
+
+def read_query(q: str) -> tuple[HouseCode | None, bool]:
+    """What a normalized query names: a house code or None, and whether to look for people
+    by their keys. A bare number (1201) is both a room and a phone's last digits; a code
+    written with 栋 or 单元 names a house, not a person."""
+    code = parse_house_code(q)
+    return code, (looks_like_text(q) and not code) or looks_like_phone(q)

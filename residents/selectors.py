@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -18,6 +19,7 @@ from django.db.models import (
     QuerySet,
     Sum,
 )
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from frontdesk.models import Site
@@ -32,7 +34,7 @@ from residents.models import (
     SearchTerm,
     house_label,
 )
-from residents.search import looks_like_phone, looks_like_text, normalize_query, parse_house_code
+from residents.search import HouseCode, normalize_query, read_query
 
 # What fits below the search box on a 1366×768 desk screen; more matches mean the clerk
 # should type on (the list says so), not scroll.
@@ -84,9 +86,7 @@ def lookup(site: Site, raw_query: str, limit: int = LOOKUP_LIMIT) -> LookupResul
     result = LookupResult(query=q)
     if not q:
         return result
-    code = parse_house_code(q)
-    # A code written with 栋 or 单元 names a house, not a person.
-    people = (looks_like_text(q) and not code) or looks_like_phone(q)
+    code, people = read_query(q)
     statements = []
     if code is not None:
         statements.append((HOUSES_BY_CODE, _houses_params(site, code, limit)))
@@ -113,7 +113,13 @@ def lookup(site: Site, raw_query: str, limit: int = LOOKUP_LIMIT) -> LookupResul
 # initials typed exactly, then keys that start where they start (张 → people surnamed 张),
 # then matches inside (…三); within each, the closest in length, then the better kind
 # (name, phone, pinyin, initials, plate).
-RESIDENTS_BY_TERM = """
+#
+# Which keys match is said once, in TERM_MATCH, for a site's terms ("t"): the lookup
+# ranks them here, admin's resident search (residents_search) lists their residents.
+TERM_MATCH = """t.term LIKE %(prefix)s
+       AND (NOT %(first_letter)s OR (t.kind = %(initials)s AND t."offset" = 0))"""
+
+RESIDENTS_BY_TERM = f"""
 WITH ranked AS (
     SELECT t.resident_id,
            MIN(CASE WHEN t."offset" > 0 THEN 200000
@@ -122,8 +128,7 @@ WITH ranked AS (
                + LEAST(length(t.term) - %(length)s, 999) * 10
                + t.kind) AS score
       FROM residents_searchterm t
-     WHERE t.site_id = %(site)s AND t.term LIKE %(prefix)s
-       AND (NOT %(first_letter)s OR (t.kind = %(initials)s AND t."offset" = 0))
+     WHERE t.site_id = %(site)s AND {TERM_MATCH}
      GROUP BY t.resident_id
      ORDER BY score, t.resident_id
      LIMIT %(limit)s
@@ -179,16 +184,22 @@ class ResidentHit:
         return "　".join(f"{tie.label} · {tie.relation_label}" for tie in self.houses)
 
 
-def _residents_params(site: Site, q: str, limit: int) -> dict:
+def _term_match_params(q: str) -> dict:
     return {
-        "q": q,
         # One Latin letter is the start of initials being typed (y → yzq): match names
         # whose initials start with it, not every pinyin syllable holding the letter.
         "first_letter": len(q) == 1 and q.isascii() and q.isalpha(),
         "initials": SearchTerm.Kind.INITIALS,
+        "prefix": _like_prefix(q),
+    }
+
+
+def _residents_params(site: Site, q: str, limit: int) -> dict:
+    return {
+        **_term_match_params(q),
+        "q": q,
         "length": len(q),
         "site": site.pk,
-        "prefix": _like_prefix(q),
         "limit": limit + 1,
     }
 
@@ -211,7 +222,12 @@ def _resident_hits(rows: list[tuple], limit: int) -> tuple[list[ResidentHit], bo
     return hits, len(rows) > limit
 
 
-HOUSES_BY_CODE = """
+# Which houses a code names, for a house "h" of building "b": shared with admin's search.
+HOUSE_CODE_MATCH = """h.room LIKE %(room_prefix)s
+   AND (%(building)s::int IS NULL OR b.number = %(building)s::int)
+   AND (%(unit)s::int IS NULL OR h.unit = %(unit)s::int)"""
+
+HOUSES_BY_CODE = f"""
 SELECT h.id, h.unit, h.room, h.status, b.number, b.name,
        COALESCE((
            SELECT json_agg(json_build_array(r.name, o.relation) ORDER BY o.relation, o.id)
@@ -222,9 +238,7 @@ SELECT h.id, h.unit, h.room, h.status, b.number, b.name,
   FROM residents_house h
   JOIN residents_building b ON b.id = h.building_id
  WHERE h.site_id = %(site)s
-   AND h.room LIKE %(room_prefix)s
-   AND (%(building)s::int IS NULL OR b.number = %(building)s::int)
-   AND (%(unit)s::int IS NULL OR h.unit = %(unit)s::int)
+   AND {HOUSE_CODE_MATCH}
  ORDER BY h.room <> %(room)s, b.number, h.unit, h.room
  LIMIT %(limit)s
 """
@@ -254,17 +268,15 @@ class HouseHit:
         return "　".join(f"{o.name}（{o.relation_label}）" for o in self.occupants)
 
 
-def _houses_params(site: Site, code, limit: int) -> dict:
-    # The room is a prefix (the clerk may still be typing it), exact rooms first. The
-    # site and limit are shared with the residents' statement when both run together.
-    return {
-        "site": site.pk,
-        "room_prefix": _like_prefix(code.room),
-        "room": code.room,
-        "building": code.building,
-        "unit": code.unit,
-        "limit": limit + 1,
-    }
+def _code_match_params(code: HouseCode) -> dict:
+    # The room is a prefix: the clerk may still be typing it.
+    return {"room_prefix": _like_prefix(code.room), "building": code.building, "unit": code.unit}
+
+
+def _houses_params(site: Site, code: HouseCode, limit: int) -> dict:
+    # Exact rooms first. The site and limit are shared with the residents' statement
+    # when both run together.
+    return {**_code_match_params(code), "site": site.pk, "room": code.room, "limit": limit + 1}
 
 
 def _house_hits(rows: list[tuple], limit: int) -> tuple[list[HouseHit], bool]:
@@ -281,6 +293,72 @@ def _house_hits(rows: list[tuple], limit: int) -> tuple[list[HouseHit], bool]:
         for pk, unit, room, status, number, bname, people in rows[:limit]
     ]
     return hits, len(rows) > limit
+
+
+# --- Admin's search -----------------------------------------------------------------
+# Django admin searches with the lookup's own keys and rules (TERM_MATCH,
+# HOUSE_CODE_MATCH), not with icontains over every row: one subquery of ids over the
+# supervisor's sites, which the changelist counts and pages with the rest of its filters.
+
+RESIDENT_IDS_BY_TERM = f"""SELECT t.resident_id FROM residents_searchterm t
+ WHERE t.site_id = ANY(%(sites)s) AND {TERM_MATCH}"""
+
+HOUSE_IDS_BY_CODE = f"""SELECT h.id FROM residents_house h
+  JOIN residents_building b ON b.id = h.building_id
+ WHERE h.site_id = ANY(%(sites)s) AND {HOUSE_CODE_MATCH}"""
+
+# Who lives now in a house the code names; where someone the keys match lives now.
+RESIDENT_IDS_BY_CODE = f"""SELECT o.resident_id FROM residents_occupancy o
+ WHERE o.moved_out IS NULL AND o.house_id IN ({HOUSE_IDS_BY_CODE})"""
+
+HOUSE_IDS_BY_TERM = f"""SELECT o.house_id FROM residents_occupancy o
+ WHERE o.moved_out IS NULL AND o.resident_id IN ({RESIDENT_IDS_BY_TERM})"""
+
+
+def _subquery(sql: str, params: dict) -> RawSQL:
+    """A statement written with named parameters, as an ORM expression (positional ones)."""
+    names: list[str] = []
+    sql = re.sub(r"%\((\w+)\)s", lambda match: names.append(match[1]) or "%s", sql)
+    return RawSQL(sql, [params[name] for name in names])
+
+
+def _search(
+    queryset: QuerySet, field: str, site_ids: list[int], raw_query: str, by_term: str, by_code: str
+) -> QuerySet:
+    q = normalize_query(raw_query)
+    if not q:
+        return queryset
+    code, people = read_query(q)
+    statements, params = [], {"sites": list(site_ids)}
+    if people:
+        statements.append(by_term)
+        params.update(_term_match_params(q))
+    if code is not None:
+        statements.append(by_code)
+        params.update(_code_match_params(code))
+    if not statements:
+        return queryset.none()
+    # One subquery, not an OR of two: the planner joins from it (a few ids) rather than
+    # testing every row of the sites against both.
+    ids = _subquery("\n UNION ALL\n".join(statements), params)
+    return queryset.filter(**{f"{field}__in": ids})
+
+
+def residents_search(
+    queryset: QuerySet, site_ids: list[int], raw_query: str, field: str = "pk"
+) -> QuerySet:
+    """The rows of ``queryset`` whose resident (``field``) the lookup finds for the query
+    in these sites: by name, pinyin, initials, phone, last four digits or plate, or living
+    now in a house the code names. Admin's resident search."""
+    return _search(queryset, field, site_ids, raw_query, RESIDENT_IDS_BY_TERM, RESIDENT_IDS_BY_CODE)
+
+
+def houses_search(
+    queryset: QuerySet, site_ids: list[int], raw_query: str, field: str = "pk"
+) -> QuerySet:
+    """The rows of ``queryset`` whose house (``field``) the code names, or where someone the
+    lookup finds for the query lives now. Admin's house, bill and payment search."""
+    return _search(queryset, field, site_ids, raw_query, HOUSE_IDS_BY_TERM, HOUSE_IDS_BY_CODE)
 
 
 @dataclass(frozen=True)

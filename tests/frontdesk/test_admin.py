@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from frontdesk import roles
+from frontdesk.admin import RecordTypeFilter
 from frontdesk.models import Department
 from tests import factories
 
@@ -124,3 +125,85 @@ def test_it_lets_supervisors_change_when_a_task_runs_but_not_what_runs(client, l
     task.refresh_from_db()
     assert task.interval == every_two_minutes
     assert (task.task, task.args) == ("frontdesk.heartbeat", "[]")
+
+
+def test_it_masks_staff_phones_in_the_staff_list(client, local_supervisor, clerk):
+    clerk.phone = "13800138000"
+    clerk.save(update_fields=["phone"])
+    client.force_login(local_supervisor)
+    html = client.get(reverse("admin:frontdesk_user_changelist")).content.decode()
+    assert "138****8000" in html
+    assert "13800138000" not in html
+
+
+def test_it_filters_the_personal_data_log_by_record_type_without_reading_it(
+    client, local_supervisor, site_a
+):
+    from frontdesk.models import PersonalDataAccess
+    from frontdesk.services import personal_data_access_log
+
+    resident = factories.make_resident(site_a)
+    personal_data_access_log(user=local_supervisor, site=site_a, obj=resident, field="phone")
+    personal_data_access_log(user=local_supervisor, site=site_a, obj=None, field="phone")
+    client.force_login(local_supervisor)
+    url = reverse("admin:frontdesk_personaldataaccess_changelist")
+    response = client.get(url)
+    spec = next(f for f in response.context["cl"].filter_specs if isinstance(f, RecordTypeFilter))
+    assert ("residents.resident", "住户") in [(k, str(v)) for k, v in spec.lookup_choices]
+    response = client.get(url, {"model": "residents.resident"})
+    assert [a.object_id for a in response.context["cl"].result_list] == [str(resident.pk)]
+    assert PersonalDataAccess.objects.count() == 2
+
+
+# --- Changelists at scale: the same queries for few rows or many -------------------------
+
+
+def fill(site, supervisor, n: int) -> None:
+    from axes.models import AccessFailureLog, AccessLog
+
+    from frontdesk.services import personal_data_access_log
+
+    for _ in range(n):
+        staff = factories.make_user(site, department="工程部")
+        staff.phone = "13800138000"
+        staff.save(update_fields=["phone"])
+        Department.objects.create(site=site, name=f"部门{staff.pk}", kind="other")
+        resident = factories.make_resident(site, f"张{staff.pk}")
+        personal_data_access_log(user=staff, site=site, obj=resident, field="phone")
+        AccessLog.objects.create(username=staff.username, user_agent="x", path_info="/login/")
+        AccessFailureLog.objects.create(username=staff.username, user_agent="x", path_info="/l/")
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        "frontdesk_site",
+        "frontdesk_department",
+        "frontdesk_user",
+        "frontdesk_personaldataaccess",
+        "axes_accesslog",
+        "axes_accessfailurelog",
+    ],
+)
+def test_it_lists_with_the_same_number_of_queries_for_few_or_many(
+    client, local_supervisor, site_a, model
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = reverse(f"admin:{model}_changelist")
+    client.force_login(local_supervisor)
+
+    def queries() -> list[str]:
+        client.get(url)  # the first request may renew the session
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        assert response.status_code == 200
+        assert response.context["cl"].result_list
+        return [q["sql"] for q in captured.captured_queries]
+
+    fill(site_a, local_supervisor, 1)
+    few = queries()
+    fill(site_a, local_supervisor, 12)
+    many = queries()
+    assert len(many) == len(few), "\n\n".join(many)

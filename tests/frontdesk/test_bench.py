@@ -2,19 +2,24 @@
 scale; their shape, the references and the verdicts do)."""
 
 import json
+from datetime import timedelta
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from frontdesk.bench import ADMIN_RATIO
 from residents.models import RecordRequest
 from tests import factories
+from tests.visitors.builders import make_inquiry, make_parcel, make_visit
+from visitors.models import Inquiry, Parcel, Visit
 
 
 @pytest.fixture
 def small(db):
-    """The busiest of two sites holds a debtor at 3-2-1201 and a few residents."""
+    """The busiest of two sites holds a debtor at 3-2-1201 and a few residents, a visitor
+    on site, one who came before, an inquiry and a parcel."""
     busy, other = factories.make_site("翠湖花园"), factories.make_site("锦绣华庭")
     house = factories.make_house(busy)
     factories.make_resident(busy, house=house)
@@ -22,6 +27,11 @@ def small(db):
     factories.make_overdue_bills(house, months=2)
     factories.make_house(busy, room="1202")
     factories.make_house(other)
+    clerk = factories.make_user(busy, username="small_clerk")
+    make_visit(busy, clerk, house=house, stay=None)
+    make_visit(busy, clerk, house=house, at=timezone.now() - timedelta(days=3))
+    make_inquiry(busy, clerk)
+    make_parcel(busy, clerk, house)
     return busy
 
 
@@ -34,6 +44,7 @@ def bench(*args: str) -> str:
 def test_it_measures_every_page_and_writes_one_object_per_figure(small, tmp_path):
     path = tmp_path / "bench.json"
     requests_before = RecordRequest.objects.count()
+    reception_before = [Visit.objects.count(), Inquiry.objects.count(), Parcel.objects.count()]
     try:
         out = bench("--json", str(path))
     except CommandError as error:
@@ -61,9 +72,17 @@ def test_it_measures_every_page_and_writes_one_object_per_figure(small, tmp_path
     assert by_name["admin search: surname 张"]["reference"] == "admin"
     assert sum(figure["reference"] == "admin" for figure in figures) == 11
     assert by_name["admin changelist: bill"]["budget_ms"] is None
-    # The form post was measured and rolled back each time.
+    # The form posts were measured and rolled back each time.
     assert "records: record a request (POST)" in by_name
     assert RecordRequest.objects.count() == requests_before
+    for post in ("register a visitor", "check out", "record an inquiry", "log a parcel"):
+        assert f"reception: {post} (POST)" in by_name
+    assert [Visit.objects.count(), Inquiry.objects.count(), Parcel.objects.count()] == (
+        reception_before
+    )
+    assert Visit.objects.on_site().count() == 1
+    assert by_name["reception: reports, 30 days"]["budget_ms"] == 50
+    assert by_name["admin changelist: visit"]["budget_ms"] is None
 
 
 def test_it_passes_a_page_within_its_budget(small):

@@ -46,12 +46,33 @@ def test_it_tells_a_user_without_a_site(client, db):
 
 @pytest.mark.parametrize("sites", [1, 8])
 def test_it_uses_a_fixed_number_of_queries(client, db, django_assert_num_queries, sites):
-    user = factories.make_user(*[factories.make_site() for _ in range(sites)])
+    """The same queries for one site or eight (the site switcher lists them), with nothing
+    or much on reception's counts."""
+    from django.utils import timezone
+
+    from visitors.models import Inquiry, Parcel
+
+    site = factories.make_site()
+    user = factories.make_user(site, *[factories.make_site() for _ in range(sites - 1)])
     client.force_login(user)
     client.get(DESK)  # the first request renews the session and caches access (writes)
-    # session and user; sites and permissions come from the session for a minute
-    with django_assert_num_queries(2):
+    # session and user (sites and permissions come from the session for a minute), and
+    # reception's counts in one statement
+    with django_assert_num_queries(3):
         client.get(DESK)
+    house = factories.make_house(site)
+    department = site.departments.first()
+    for i in range(15):
+        factories.make_visit(site, user, f"访客{i}", house=house)
+        Parcel.objects.create(
+            site=site, house=house, courier="sf", received_at=timezone.now(), received_by=user
+        )
+        Inquiry.objects.create(
+            site=site, question="路灯坏了", referred_to=department, created_by=user
+        )
+    with django_assert_num_queries(3):
+        html = client.get(DESK).content.decode()
+    assert ">15<" in html
 
 
 def test_it_applies_a_role_taken_away_within_a_minute(client, clerk):

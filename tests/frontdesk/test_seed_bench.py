@@ -2,15 +2,18 @@
 real load through the same machinery."""
 
 import re
+from datetime import timedelta
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
+from django.utils import timezone
 
 from frontdesk import demo
 from frontdesk.models import Site, User
+from residents.filters import start_of
 from residents.models import (
     Bill,
     Building,
@@ -21,6 +24,8 @@ from residents.models import (
     SearchTerm,
     Vehicle,
 )
+from visitors.demo import BENCH_CLERK
+from visitors.models import Inquiry, Parcel, Visit
 
 DEMO_HOUSES = sum(spec.houses for spec in demo.DEMO_SITES)
 ADDRESS = re.compile(r"^\w+市\w+(区|街|路|道)\S* \d+ 号$")
@@ -71,8 +76,21 @@ def test_it_refuses_a_scale_smaller_than_the_demo():
 def counts():
     return {
         model.__name__: model.objects.count()
-        for model in (Site, Building, House, Resident, Occupancy, Vehicle, SearchTerm, Bill)
-    } | {"Payment": Payment.objects.count()}
+        for model in (
+            Site,
+            Building,
+            House,
+            Resident,
+            Occupancy,
+            Vehicle,
+            SearchTerm,
+            Bill,
+            Payment,
+            Visit,
+            Inquiry,
+            Parcel,
+        )
+    }
 
 
 def orphans() -> int:
@@ -87,6 +105,20 @@ def orphans() -> int:
         ("residents_searchterm", "resident_id", "residents_resident"),
         ("residents_bill", "house_id", "residents_house"),
         ("residents_payment", "house_id", "residents_house"),
+        ("visitors_visit", "site_id", "frontdesk_site"),
+        ("visitors_visit", "purpose_id", "visitors_visitpurpose"),
+        ("visitors_visit", "checked_in_by_id", "frontdesk_user"),
+        ("visitors_inquiry", "site_id", "frontdesk_site"),
+        ("visitors_inquiry", "created_by_id", "frontdesk_user"),
+        ("visitors_parcel", "house_id", "residents_house"),
+        ("visitors_parcel", "received_by_id", "frontdesk_user"),
+    ]
+    # Optional references: only those set must point somewhere.
+    optional = [
+        ("visitors_visit", "house_id", "residents_house"),
+        ("visitors_visit", "resident_id", "residents_resident"),
+        ("visitors_inquiry", "house_id", "residents_house"),
+        ("visitors_inquiry", "referred_to_id", "frontdesk_department"),
     ]
     with connection.cursor() as cursor:
         cursor.execute(
@@ -94,6 +126,11 @@ def orphans() -> int:
                 f"SELECT count(*) FROM {table} t LEFT JOIN {target} r ON r.id = t.{column}"
                 " WHERE r.id IS NULL"
                 for table, column, target in references
+            )
+            + "".join(
+                f" UNION ALL SELECT count(*) FROM {table} t LEFT JOIN {target} r"
+                f" ON r.id = t.{column} WHERE t.{column} IS NOT NULL AND r.id IS NULL"
+                for table, column, target in optional
             )
         )
         return sum(row[0] for row in cursor.fetchall())
@@ -126,6 +163,29 @@ def test_it_loads_a_small_company_scale(bench):
     assert loaded["SearchTerm"] > 5 * loaded["Resident"]
     assert orphans() == 0
     assert "Rows:" in bench and "residents_house" in bench and "1,500" in bench
+
+
+def test_it_loads_a_year_of_reception_in_proportion_to_the_houses(bench):
+    bench_sites = Site.objects.exclude(name__in=[spec.name for spec in demo.DEMO_SITES])
+    # 1,000,000 visits, 50,000 inquiries and 100,000 parcels for 100,000 houses: here
+    # 1,500 houses in all.
+    assert Visit.objects.filter(site__in=bench_sites).count() == 15_000
+    assert Inquiry.objects.filter(site__in=bench_sites).count() == 750
+    assert Parcel.objects.filter(site__in=bench_sites).count() == 1_500
+    today = start_of(timezone.localdate())
+    clerk = User.objects.get(username=BENCH_CLERK)
+    assert not clerk.is_active and not clerk.has_usable_password() and not clerk.sites.exists()
+    for site in bench_sites:
+        visits = Visit.objects.filter(site=site)
+        assert visits.filter(checked_in_at__lt=timezone.now() - timedelta(days=360)).exists()
+        assert 20 <= visits.on_site().filter(checked_in_at__gte=today).count() <= 60
+        assert 1 <= visits.on_site().filter(checked_in_at__lt=today).count() <= 3
+        assert set(visits.values_list("checked_in_by", flat=True)) == {clerk.pk}
+        waiting = Parcel.objects.filter(site=site, collected_at__isnull=True).count()
+        assert 0.01 < waiting / Parcel.objects.filter(site=site).count() <= 0.03
+    # The retention period holds at company scale too.
+    old = Visit.objects.filter(checked_in_at__lt=timezone.now() - timedelta(days=31))
+    assert not old.exclude(visitor_phone="").exists()
 
 
 def test_it_keeps_the_demo_logins_working(bench):

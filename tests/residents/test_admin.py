@@ -1,5 +1,6 @@
 """Records in Django admin: scoped to the supervisor's sites, rows never mixing sites."""
 
+import itertools
 from datetime import date
 from decimal import Decimal
 
@@ -127,3 +128,255 @@ def test_it_lists_only_the_supervisors_sites_bills_and_payments(
     assert {b.site_id for b in bills} == {site_a.pk}
     payments = client.get(reverse("admin:residents_payment_changelist"))
     assert [p.receipt_no for p in payments.context["cl"].result_list] == ["A-1"]
+
+
+# --- Search: the desk lookup's keys -----------------------------------------------------
+
+
+@pytest.fixture
+def people(site_a, site_b):
+    """Residents of site_a as the lookup would find them, and a namesake at site_b."""
+    from residents.services import residents_reindex
+
+    house = factories.make_house(site_a, building=3, unit=2, room="1201")
+    zsf = factories.make_resident(site_a, "张三丰", "13800138000", house=house)
+    Vehicle.objects.create(site=site_a, resident=zsf, plate="浙A12345")
+    residents_reindex(resident_ids=[zsf.pk])
+    factories.make_resident(
+        site_a, "李小龙", "13911111201", house=factories.make_house(site_a, 5, 1, "0602")
+    )
+    factories.make_resident(site_a, "王五", "", house=factories.make_house(site_a, 3, 2, "1202"))
+    moved = factories.make_resident(site_a, "赵六", "13700000000", house=house)
+    Occupancy.objects.filter(resident=moved).update(moved_out=date(2025, 1, 1))
+    factories.make_resident(site_b, "张三丰", "13800138000", house=factories.make_house(site_b))
+    return zsf
+
+
+def resident_names(client, q):
+    response = client.get(reverse("admin:residents_resident_changelist"), {"q": q})
+    assert response.status_code == 200
+    return sorted(r.name for r in response.context["cl"].result_list)
+
+
+@pytest.mark.parametrize(
+    ("q", "found"),
+    [
+        ("张三丰", ["张三丰"]),
+        ("三丰", ["张三丰"]),  # a part of the name
+        ("zhangsanfeng", ["张三丰"]),
+        ("sanfeng", ["张三丰"]),
+        ("zsf", ["张三丰"]),
+        ("ZSF", ["张三丰"]),
+        ("z", ["张三丰", "赵六"]),  # one letter: the start of initials (zsf, zl)
+        ("x", []),  # not the x of lxl
+        ("13800138000", ["张三丰"]),
+        ("138 0013 8000", ["张三丰"]),
+        ("8000", ["张三丰"]),  # the last four digits
+        ("浙A12345", ["张三丰"]),
+        ("a12345", ["张三丰"]),  # without the province
+        ("3-2-1201", ["张三丰"]),  # who lives there now: not 赵六, who moved out
+        ("3栋2单元1201", ["张三丰"]),
+        ("3-2-120", ["张三丰", "王五"]),  # a room still being typed
+        ("1201", ["张三丰", "李小龙"]),  # room 1201, and the phone ending 1201
+        ("王", ["王五"]),
+        ("钱七", []),
+        ("%", []),
+        ("3-2-9999", []),
+    ],
+)
+def test_it_finds_residents_by_the_desk_lookups_keys(client, local_supervisor, people, q, found):
+    client.force_login(local_supervisor)
+    assert resident_names(client, q) == found
+
+
+def test_it_searches_every_site_of_a_supervisor_and_no_other(client, supervisor, site_a, people):
+    client.force_login(supervisor)  # of site_a and site_b
+    assert resident_names(client, "zsf") == ["张三丰", "张三丰"]
+    third = factories.make_site("远方小区")
+    factories.make_resident(third, "张三丰", "13800138000")
+    assert resident_names(client, "zsf") == ["张三丰", "张三丰"]
+
+
+def test_it_lets_a_superuser_search_every_site(client, site_a, people):
+    root = factories.make_user(site_a, username="root")
+    root.is_superuser = root.is_staff = True
+    root.save()
+    client.force_login(root)
+    assert resident_names(client, "8000") == ["张三丰", "张三丰"]
+
+
+def test_it_counts_a_search_exactly(client, local_supervisor, people):
+    client.force_login(local_supervisor)
+    response = client.get(reverse("admin:residents_resident_changelist"), {"q": "1201"})
+    assert response.context["cl"].result_count == 2
+    assert "2 条结果" in response.content.decode()
+
+
+def test_it_offers_residents_to_the_occupancy_autocomplete_by_their_keys(
+    client, local_supervisor, people
+):
+    client.force_login(local_supervisor)
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {
+            "app_label": "residents",
+            "model_name": "occupancy",
+            "field_name": "resident",
+            "term": "zsf",
+        },
+    )
+    assert response.status_code == 200
+    assert [r["id"] for r in response.json()["results"]] == [str(people.pk)]
+
+
+@pytest.mark.parametrize(
+    ("q", "found"),
+    [
+        ("3-2-1201", ["3栋2单元1201"]),
+        ("3栋2单元1201", ["3栋2单元1201"]),
+        ("3-1201", ["3栋2单元1201"]),
+        ("120", ["3栋2单元1201", "3栋2单元1202"]),
+        ("zsf", ["3栋2单元1201"]),  # where someone the keys match lives now
+        ("赵六", []),  # moved out
+        ("3-2-9999", []),
+    ],
+)
+def test_it_finds_houses_by_their_code(client, local_supervisor, people, q, found):
+    client.force_login(local_supervisor)
+    response = client.get(reverse("admin:residents_house_changelist"), {"q": q})
+    assert sorted(h.label for h in response.context["cl"].result_list) == found
+
+
+def test_it_finds_a_houses_bills_and_payments_by_its_code(client, local_supervisor, people):
+    from residents.models import House, Payment
+
+    house = House.objects.get(site=people.site, building__number=3, room="1201")
+    other = House.objects.get(site=people.site, building__number=3, room="1202")
+    for h, receipt in ((house, "R-1"), (other, "R-2")):
+        factories.make_overdue_bills(h, months=2)
+        Payment.objects.create(
+            site=h.site,
+            house=h,
+            paid_on=date(2026, 1, 5),
+            amount=1,
+            method="cash",
+            receipt_no=receipt,
+        )
+    client.force_login(local_supervisor)
+    bills = client.get(reverse("admin:residents_bill_changelist"), {"q": "3-2-1201"})
+    assert {b.house_id for b in bills.context["cl"].result_list} == {house.pk}
+    assert bills.context["cl"].result_count == 2
+    for q, receipts in (("3-2-1201", ["R-1"]), ("R-2", ["R-2"]), ("1202", ["R-2"])):
+        payments = client.get(reverse("admin:residents_payment_changelist"), {"q": q})
+        assert [p.receipt_no for p in payments.context["cl"].result_list] == receipts
+
+
+def test_it_finds_a_vehicle_by_its_plate_however_written(client, local_supervisor, people):
+    client.force_login(local_supervisor)
+    for q in ("浙A·12345", "a12345", "浙a 12345"):
+        response = client.get(reverse("admin:residents_vehicle_changelist"), {"q": q})
+        assert [v.plate for v in response.context["cl"].result_list] == ["浙A12345"]
+
+
+def test_it_offers_the_sites_departments_in_the_referral_filter(
+    client, local_supervisor, site_a, site_b
+):
+    from frontdesk.models import Department
+
+    client.force_login(local_supervisor)
+    response = client.get(reverse("admin:residents_recordrequest_changelist"))
+    spec = next(
+        f
+        for f in response.context["cl"].filter_specs
+        if getattr(f, "field_path", "") == "referred_to"
+    )
+    offered = {pk for pk, _ in spec.lookup_choices}
+    assert offered == set(Department.objects.filter(site=site_a).values_list("pk", flat=True))
+
+
+# --- Changelists at scale: the same queries for few rows or many -------------------------
+
+
+_numbers = itertools.count(1)
+
+
+def fill(site, n: int) -> None:
+    """``n`` rows of each table admin lists, each row with related rows of its own."""
+    from residents.models import Payment, RecordRequest, RosterImport
+    from residents.services import residents_reindex
+
+    departments = list(site.departments.all())
+    for _ in range(n):
+        i = next(_numbers)
+        house = factories.make_house(site, building=100 + i, unit=1, room="101")
+        resident = factories.make_resident(site, f"张{i}", f"1390000{i:04d}", house=house)
+        Vehicle.objects.create(site=site, resident=resident, plate=f"浙B{i:05d}")
+        residents_reindex(resident_ids=[resident.pk])
+        factories.make_overdue_bills(house)
+        Payment.objects.create(
+            site=site,
+            house=house,
+            bill=house.bills.first(),
+            paid_on=date(2026, 1, 5),
+            amount=Decimal(1),
+            method="cash",
+            receipt_no=f"R{i}",
+        )
+        author = factories.make_user(site, full_name=f"职员{i}")
+        RecordRequest.objects.create(
+            site=site,
+            house=house,
+            resident=resident,
+            question="门禁卡",
+            referred_to=departments[i % len(departments)],
+            created_by=author,
+        )
+        RosterImport.objects.create(
+            site=site,
+            kind="residents",
+            file="roster/x",
+            original_name=f"{i}.xlsx",
+            uploaded_by=author,
+        )
+
+
+ADMIN_LISTS = [
+    ("building", {}),
+    ("house", {}),
+    ("house", {"q": "101"}),
+    ("resident", {}),
+    ("resident", {"q": "张"}),
+    ("resident", {"q": "101"}),
+    ("vehicle", {}),
+    ("bill", {}),
+    ("bill", {"q": "101"}),
+    ("payment", {}),
+    ("payment", {"q": "101"}),
+    ("recordrequest", {}),
+    ("rosterimport", {}),
+]
+
+
+@pytest.mark.parametrize(("model", "params"), ADMIN_LISTS)
+def test_it_lists_with_the_same_number_of_queries_for_few_or_many(
+    client, local_supervisor, site_a, model, params
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = reverse(f"admin:residents_{model}_changelist")
+    client.force_login(local_supervisor)
+
+    def queries() -> list[str]:
+        client.get(url, params)  # the first request may renew the session
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url, params)
+        assert response.status_code == 200
+        assert response.context["cl"].result_list
+        return [q["sql"] for q in captured.captured_queries]
+
+    fill(site_a, 1)
+    few = queries()
+    fill(site_a, 12)
+    many = queries()
+    assert len(many) == len(few), "\n\n".join(many)

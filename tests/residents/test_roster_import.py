@@ -572,3 +572,27 @@ def test_it_previews_with_a_fixed_number_of_queries(supervisor_client, site_a):
     # session and user (sites and permissions are cached in it); the import; houses;
     # residents.
     assert preview_queries(10) == preview_queries(100) == 5
+
+
+def test_it_lists_recent_imports_with_the_same_number_of_queries_for_few_or_many(
+    supervisor_client, site_a, site_b
+):
+    def add(n: int) -> None:
+        for i in range(n):
+            # Each by another member of staff: their names are shown beside the file.
+            uploader = factories.make_user(site_a, full_name=f"主管{i}")
+            RosterImport.objects.create(
+                site=site_a, kind="residents", original_name=f"名单{i}.xlsx", uploaded_by=uploader
+            )
+
+    def page_queries() -> int:
+        supervisor_client.get(UPLOAD)  # the first request may renew the session
+        with CaptureQueriesContext(connection) as queries:
+            html = supervisor_client.get(UPLOAD).content.decode()
+        assert 'id="roster-recent"' in html
+        return len(queries)
+
+    add(1)
+    few = page_queries()
+    add(12)  # more than the page lists
+    assert page_queries() == few

@@ -47,10 +47,17 @@ def test_it_is_post_only(clerk_client, clerk, site_a):
     assert Visit.objects.get(pk=visit.pk).on_site
 
 
-def test_it_goes_back_only_to_a_page_of_this_site(clerk_client, clerk, site_a):
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "0", "desk"])
+def test_it_goes_back_only_to_a_page_of_this_site(clerk_client, clerk, site_a, target):
     visit = factories.make_visit(site_a, clerk)
-    response = clerk_client.post(check_out_url(visit), {"next": "https://evil.example/"})
+    response = clerk_client.post(check_out_url(visit), {"next": target})
     assert response["Location"] == reverse("visitors:index")
+
+
+def test_it_goes_back_to_the_page_it_was_done_on(clerk_client, clerk, site_a):
+    visit = factories.make_visit(site_a, clerk)
+    response = clerk_client.post(check_out_url(visit), {"next": "/visitors/visits/?page=2"})
+    assert response["Location"] == "/visitors/visits/?page=2"
 
 
 def test_anonymous_goes_to_the_login_page(client, clerk, site_a):

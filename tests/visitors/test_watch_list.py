@@ -3,7 +3,6 @@
 import pytest
 from django.urls import reverse
 
-from tests import factories
 from tests.visitors.test_register import form
 from visitors.models import Visit, WatchEntry, WatchHit
 

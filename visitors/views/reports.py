@@ -1,7 +1,41 @@
-"""Being built."""
+"""Reception's statistics page: visits per day, hour and purpose over a date range."""
 
-from django.http import Http404
+from datetime import timedelta
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from frontdesk.access import site_view
+from frontdesk.areas import area
+from frontdesk.roles import USE_DESK
+from visitors.forms.reports import ReportRangeForm
+from visitors.selectors.reports import visit_report
 
 
-def index(request, **kwargs):
-    raise Http404
+@never_cache
+@site_view(USE_DESK)
+def index(request: HttpRequest) -> HttpResponse:
+    form = ReportRangeForm.from_query(request.GET, today=timezone.localdate())
+    report = visit_report(request.site, **form.cleaned_data) if form.is_valid() else None
+    return render(
+        request,
+        "visitors/reports.html",
+        {
+            "area": area("visitors"),
+            "form": form,
+            "report": report,
+            "average_stay": duration_text(report.average_stay) if report else "",
+        },
+    )
+
+
+def duration_text(duration: timedelta | None) -> str:
+    if duration is None:
+        return ""
+    hours, minutes = divmod(round(duration.total_seconds() / 60), 60)
+    if hours:
+        return _("%(hours)d h %(minutes)d min") % {"hours": hours, "minutes": minutes}
+    return _("%(minutes)d min") % {"minutes": minutes}

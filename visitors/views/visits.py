@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -196,9 +196,12 @@ def _duration(visit: Visit) -> str:
 @site_view(USE_DESK)
 def check_out(request: HttpRequest, pk: int) -> HttpResponse:
     _check_out(request, pk, Visit.Exit.DESK)
+    # Back to the page it was done on: a path of this site, never a view name.
     target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return redirect(target)
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return HttpResponseRedirect(target)
     return redirect("visitors:index")
 
 

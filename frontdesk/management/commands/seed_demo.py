@@ -12,7 +12,7 @@ from frontdesk.models import Site
 # Each area's demo module, in dependency order; each has seed_demo(context) and may have
 # seed_bench(context), which loads the area's company-scale volume for the sites in
 # context.bench (after the demo data of the demo sites) and returns its row counts.
-AREA_SEEDERS = ["residents.demo"]
+AREA_SEEDERS = ["residents.demo", "visitors.demo"]
 
 
 class Command(BaseCommand):

@@ -1,0 +1,255 @@
+"""Reception in Django admin: scoped to the supervisor's sites, phones masked in the lists,
+searches an index can answer, lists whose queries do not grow with their rows."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from frontdesk import roles
+from frontdesk.models import PersonalDataAccess
+from tests import factories
+from tests.visitors.builders import make_inquiry, make_parcel, make_visit, purpose
+from visitors.models import ReceptionSettings, Visit, VisitPurpose, WatchEntry, WatchHit
+
+
+@pytest.fixture
+def supervisor_a(site_a):
+    return factories.make_user(site_a, role=roles.SUPERVISOR, username="boss_a")
+
+
+@pytest.fixture
+def supervisor_b(site_b):
+    return factories.make_user(site_b, role=roles.SUPERVISOR, username="boss_b")
+
+
+@pytest.fixture
+def rows(site_a, site_b, clerk, clerk_b, house_a):
+    """A visit, an inquiry and a parcel at each site."""
+    house_b = factories.make_house(site_b, building=9, unit=0, room="909")
+    return {
+        "visit_a": make_visit(site_a, clerk, name="甲访客", house=house_a),
+        "visit_b": make_visit(site_b, clerk_b, name="乙访客", house=house_b),
+        "inquiry_a": make_inquiry(site_a, clerk),
+        "inquiry_b": make_inquiry(site_b, clerk_b, phone="13511112222"),
+        "parcel_a": make_parcel(site_a, clerk, house_a, tracking="SFAAA0001"),
+        "parcel_b": make_parcel(site_b, clerk_b, house_b, tracking="SFBBB0002"),
+    }
+
+
+def changelist(client, model: str, **params):
+    response = client.get(reverse(f"admin:visitors_{model}_changelist"), params)
+    assert response.status_code == 200
+    return list(response.context["cl"].result_list)
+
+
+def test_a_supervisor_sees_only_their_sites_rows(client, supervisor_b, rows):
+    client.force_login(supervisor_b)
+    assert changelist(client, "visit") == [rows["visit_b"]]
+    assert changelist(client, "inquiry") == [rows["inquiry_b"]]
+    assert changelist(client, "parcel") == [rows["parcel_b"]]
+
+
+def test_a_supervisor_of_both_sites_sees_both(client, supervisor, rows):
+    client.force_login(supervisor)
+    assert set(changelist(client, "visit")) == {rows["visit_a"], rows["visit_b"]}
+
+
+@pytest.mark.parametrize("key", ["visit_a", "inquiry_a", "parcel_a"])
+def test_another_sites_row_does_not_open(client, supervisor_b, rows, key):
+    client.force_login(supervisor_b)
+    obj = rows[key]
+    url = reverse(f"admin:visitors_{obj._meta.model_name}_change", args=[obj.pk])
+    # Django admin redirects to its index with a "does not exist" message.
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:index")
+    assert not PersonalDataAccess.objects.exists()
+
+
+def test_another_sites_settings_are_out_of_reach(client, supervisor_b, site_a):
+    settings = ReceptionSettings.objects.create(site=site_a, retention_days=30)
+    client.force_login(supervisor_b)
+    assert changelist(client, "receptionsettings") == []
+    url = reverse("admin:visitors_receptionsettings_change", args=[site_a.pk])
+    assert client.get(url)["Location"] == reverse("admin:index")
+    client.post(url, {"retention_days": 1, "parcel_overdue_days": 3})
+    settings.refresh_from_db()
+    assert settings.retention_days == 30
+
+
+def test_a_supervisor_sets_their_own_sites_retention(client, supervisor_b, site_a, site_b):
+    client.force_login(supervisor_b)
+    url = reverse("admin:visitors_receptionsettings_add")
+    data = {"retention_days": 14, "parcel_overdue_days": 3}
+    response = client.post(url, {**data, "site": site_a.pk})
+    assert response.status_code == 200  # the form again: site A is not theirs to choose
+    assert not ReceptionSettings.objects.exists()
+    response = client.post(url, {**data, "site": site_b.pk, "retention_days": 400})
+    assert response.status_code == 200
+    assert not ReceptionSettings.objects.exists()
+    assert client.post(url, {**data, "site": site_b.pk}).status_code == 302
+    assert ReceptionSettings.of(site_b).retention_days == 14
+    # Changing them keeps them the site's: the site is the key, shown but not editable.
+    change = reverse("admin:visitors_receptionsettings_change", args=[site_b.pk])
+    assert client.post(change, {**data, "retention_days": 10}).status_code == 302
+    assert ReceptionSettings.of(site_b).retention_days == 10
+
+
+def test_phones_are_masked_in_the_lists_and_opening_one_is_logged(client, supervisor_a, rows):
+    client.force_login(supervisor_a)
+    for model in ("visit", "inquiry"):
+        html = client.get(reverse(f"admin:visitors_{model}_changelist")).content.decode()
+        assert "****" in html
+        assert "13912345678" not in html and "13712345678" not in html
+    visit = rows["visit_a"]
+    response = client.get(reverse("admin:visitors_visit_change", args=[visit.pk]))
+    assert response.status_code == 200
+    access = PersonalDataAccess.objects.get()
+    assert (access.user, access.object_id, access.field) == (
+        supervisor_a,
+        str(visit.pk),
+        "visitor_phone",
+    )
+
+
+def test_the_visit_search_reads_name_beginnings_whole_phones_and_plates(
+    client, supervisor_a, site_a, clerk
+):
+    li = make_visit(site_a, clerk, name="李四", phone="13900001111")
+    xiao = make_visit(site_a, clerk, name="小李", phone="13900002222", plate="浙A12345")
+    client.force_login(supervisor_a)
+    assert changelist(client, "visit", q="李") == [li]
+    assert changelist(client, "visit", q="139-0000-2222") == [xiao]
+    assert changelist(client, "visit", q="浙a·12345") == [xiao]
+    # Part of a phone is not a phone: no scan of every number for a substring.
+    assert changelist(client, "visit", q="0000") == []
+
+
+def test_the_inquiry_and_parcel_searches(client, supervisor_a, rows):
+    client.force_login(supervisor_a)
+    assert changelist(client, "inquiry", q="陈") == [rows["inquiry_a"]]
+    assert changelist(client, "inquiry", q="13712345678") == [rows["inquiry_a"]]
+    assert changelist(client, "parcel", q="sfaaa0001") == [rows["parcel_a"]]
+    assert changelist(client, "parcel", q="张") == [rows["parcel_a"]]
+    assert changelist(client, "parcel", q="SFBBB0002") == []
+
+
+def test_the_lists_filter_by_status(client, supervisor_a, site_a, clerk, house_a):
+    on_site = make_visit(site_a, clerk, stay=None)
+    left = make_visit(site_a, clerk)
+    parcel = make_parcel(site_a, clerk, house_a)
+    client.force_login(supervisor_a)
+    assert changelist(client, "visit", status="on_site") == [on_site]
+    assert changelist(client, "visit", status="left") == [left]
+    assert changelist(client, "parcel", status="waiting") == [parcel]
+    assert changelist(client, "parcel", status="collected") == []
+
+
+def test_a_watch_entry_records_who_added_it_and_checks_what_is_typed(client, supervisor_a, site_a):
+    client.force_login(supervisor_a)
+    url = reverse("admin:visitors_watchentry_add")
+    data = {"site": site_a.pk, "action": "refuse", "reason": "多次强行冲卡。", "is_active": "on"}
+    response = client.post(url, {**data, "plate": "浙Z", "phone": "12345"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "车牌号格式不对" in html and "不是有效的中国电话号码" in html
+    response = client.post(url, data)
+    assert "请至少填写姓名、电话、身份证号或车牌号中的一项。" in response.content.decode()
+    assert not WatchEntry.objects.exists()
+    response = client.post(url, {**data, "plate": "浙a·8k3m7", "phone": "139-1234-5678"})
+    assert response.status_code == 302
+    entry = WatchEntry.objects.get()
+    assert (entry.plate, entry.phone) == ("浙A8K3M7", "13912345678")
+    assert (entry.created_by, entry.site) == (supervisor_a, site_a)
+
+
+def test_the_watch_list_warnings_are_a_read_only_log(client, supervisor_a, site_a, clerk):
+    entry = WatchEntry.objects.create(site=site_a, plate="浙A8K3M7", reason="冲卡")
+    hit = WatchHit.objects.create(site=site_a, entry=entry, matched_on="plate", user=clerk)
+    client.force_login(supervisor_a)
+    assert changelist(client, "watchhit") == [hit]
+    assert client.get(reverse("admin:visitors_watchhit_add")).status_code == 403
+    change = reverse("admin:visitors_watchhit_change", args=[hit.pk])
+    assert client.post(change, {"matched_on": "x"}).status_code == 403
+    assert client.post(reverse("admin:visitors_watchhit_delete", args=[hit.pk])).status_code == 403
+
+
+def test_purposes_are_reordered_in_the_list_and_never_deleted(client, supervisor_a):
+    client.force_login(supervisor_a)
+    purposes = list(VisitPurpose.objects.order_by("id"))
+    data = {
+        "form-TOTAL_FORMS": len(purposes),
+        "form-INITIAL_FORMS": len(purposes),
+        "_save": "保存",
+    }
+    for n, p in enumerate(purposes):
+        data |= {f"form-{n}-id": p.pk, f"form-{n}-sort_order": 100 - n}
+        if p.name != "看房":
+            data[f"form-{n}-is_active"] = "on"
+    response = client.post(reverse("admin:visitors_visitpurpose_changelist"), data)
+    assert response.status_code == 302
+    assert VisitPurpose.objects.first().name == "其他"
+    assert not VisitPurpose.objects.get(name="看房").is_active
+    delete = reverse("admin:visitors_visitpurpose_delete", args=[purposes[0].pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    assert VisitPurpose.objects.count() == len(purposes)
+
+
+def test_visits_are_never_deleted_in_admin(client, supervisor_a, rows):
+    client.force_login(supervisor_a)
+    url = reverse("admin:visitors_visit_delete", args=[rows["visit_a"].pk])
+    assert client.post(url, {"post": "yes"}).status_code == 403
+    assert Visit.objects.filter(pk=rows["visit_a"].pk).exists()
+
+
+def test_admin_is_closed_to_clerks(clerk_client):
+    response = clerk_client.get(reverse("admin:visitors_visit_changelist"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+
+
+def count_queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def add_rows(site, clerk, n: int, first: int = 0) -> None:
+    for i in range(first, first + n):
+        house = factories.make_house(site, building=10 + i, unit=0, room=f"{i + 1}01")
+        resident = factories.make_resident(site, "王芳", f"1360000{i:04d}", house=house)
+        make_visit(
+            site,
+            clerk,
+            at=timezone.now() - timedelta(hours=i + 1),
+            house=house,
+            resident=resident,
+            purpose_name=["走亲访友", "快递外卖", "其他"][i % 3],
+        )
+        make_inquiry(site, clerk, phone=f"1370000{i:04d}")
+        make_parcel(site, clerk, house, tracking=f"YT{i:010d}")
+        entry = WatchEntry.objects.create(
+            site=site, name=f"某{i}", plate=f"浙A{i:05d}", reason="冲卡", created_by=clerk
+        )
+        WatchHit.objects.create(site=site, entry=entry, matched_on="plate", user=clerk)
+
+
+MODELS = ["visit", "inquiry", "parcel", "watchentry", "watchhit", "receptionsettings"]
+
+
+def test_the_lists_queries_do_not_grow_with_their_rows(client, supervisor_a, site_a, clerk):
+    ReceptionSettings.objects.create(site=site_a)
+    add_rows(site_a, clerk, 1)
+    client.force_login(supervisor_a)
+    urls = [reverse(f"admin:visitors_{model}_changelist") for model in MODELS]
+    urls.append(reverse("admin:visitors_visitpurpose_changelist"))
+    client.get(urls[0])
+    few = {url: count_queries(client, url) for url in urls}
+    add_rows(site_a, clerk, 6, first=1)
+    VisitPurpose.objects.create(name="送水", sort_order=99)
+    assert purpose("送水").is_active
+    assert {url: count_queries(client, url) for url in urls} == few

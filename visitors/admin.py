@@ -1,0 +1,324 @@
+"""Reception in Django admin: the purposes and each site's rules for the supervisors, and the
+register, inquiries and parcels as big tables (scoped to the supervisor's sites, no full
+count, searched by what an index can answer)."""
+
+from __future__ import annotations
+
+import re
+
+from django import forms
+from django.contrib import admin
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from frontdesk import services as frontdesk_services
+from frontdesk.admin import (
+    BigTableAdmin,
+    SiteListFilter,
+    SiteScopedAdmin,
+    SiteScopedRelatedFilter,
+)
+from frontdesk.personal import (
+    canonical_phone,
+    is_valid_id_number,
+    is_valid_phone,
+    mask_phone,
+    normalize_phone,
+)
+from visitors.models import (
+    Inquiry,
+    Parcel,
+    ReceptionSettings,
+    Visit,
+    VisitPurpose,
+    WatchEntry,
+    WatchHit,
+)
+from visitors.validators import is_valid_plate, normalize_plate
+
+PHONE_ERROR = _("Not a Chinese phone number: 11 digits starting with 1, or a landline.")
+PLATE_ERROR = _("Not a plate number: write it as 浙A12345 or 浙AD12345.")
+ID_NUMBER_ERROR = _("Not a valid ID number: 18 characters, and the last one must match the check.")
+
+
+def phone_terms(term: str) -> list[str]:
+    """The forms a phone may be stored in (digits only, or with a landline's dash), when the
+    term looks like a phone number at all; else none."""
+    normalized = normalize_phone(term)
+    digits = re.sub(r"\D", "", normalized)
+    return list(dict.fromkeys([normalized, digits])) if len(digits) >= 7 else []
+
+
+def person_search(term: str, name: str, phone: str, plate: str | None = None) -> Q:
+    """A whole phone, or else the beginning of a name or a whole plate: each one a condition
+    the site's newest-first index walk answers quickly, where admin's default (icontains
+    over every field) reads a site's whole history for every search."""
+    phones = phone_terms(term)
+    if phones:
+        return Q(**{f"{phone}__in": phones})
+    condition = Q(**{f"{name}__startswith": term})
+    if plate:
+        condition |= Q(**{plate: normalize_plate(term)})
+    return condition
+
+
+class PersonalDataOpenedLog:
+    """Opening a change form shows its phone and ID numbers in full: logged as a reveal,
+    as residents' admin does (the object is fetched through the scoped queryset first)."""
+
+    personal_fields: tuple[str, ...] = ()
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        shown = [f for f in self.personal_fields if obj is not None and getattr(obj, f)]
+        if shown and request.method == "GET":
+            frontdesk_services.personal_data_access_log(
+                user=request.user,
+                site=obj.site,
+                obj=obj,
+                field=",".join(shown),
+                ip_address=request.META.get("REMOTE_ADDR"),
+                description=f"{obj} (admin)",
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
+@admin.register(VisitPurpose)
+class VisitPurposeAdmin(admin.ModelAdmin):
+    # The company's list, shared by every site: retire a purpose rather than delete it,
+    # the register keeps pointing at it.
+    list_display = ["name", "sort_order", "is_active"]
+    list_editable = ["sort_order", "is_active"]
+    search_fields = ["name"]
+
+
+@admin.register(ReceptionSettings)
+class ReceptionSettingsAdmin(SiteScopedAdmin):
+    list_display = ["site", "retention_days", "id_number_required", "parcel_overdue_days"]
+    list_select_related = ["site"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The site is the settings' key: moving them to another site would be a new row.
+        return ["site"] if obj is not None else []
+
+
+class WatchEntryForm(forms.ModelForm):
+    class Meta:
+        model = WatchEntry
+        fields = ["site", "name", "phone", "id_number", "plate", "action", "reason", "is_active"]
+
+    def clean_phone(self) -> str:
+        # Stored as the register stores a visitor's phone, so that the two compare equal.
+        phone = canonical_phone(self.cleaned_data["phone"])
+        if phone and not is_valid_phone(phone):
+            raise forms.ValidationError(PHONE_ERROR)
+        return phone
+
+    def clean_id_number(self) -> str:
+        value = self.cleaned_data["id_number"].strip().upper()
+        if value and not is_valid_id_number(value):
+            raise forms.ValidationError(ID_NUMBER_ERROR)
+        return value
+
+    def clean_plate(self) -> str:
+        plate = normalize_plate(self.cleaned_data["plate"])
+        if plate and not is_valid_plate(plate):
+            raise forms.ValidationError(PLATE_ERROR)
+        return plate
+
+    def clean(self):
+        data = super().clean()
+        if not any(data.get(f) for f in ("name", "phone", "id_number", "plate")):
+            raise forms.ValidationError(_("Give a name, phone, ID number or plate to watch for."))
+        return data
+
+
+@admin.register(WatchEntry)
+class WatchEntryAdmin(PersonalDataOpenedLog, SiteScopedAdmin):
+    form = WatchEntryForm
+    personal_fields = ("phone", "id_number")
+    list_display = [
+        "__str__",
+        "masked_phone",
+        "plate",
+        "action",
+        "is_active",
+        "site",
+        "created_by",
+        "created_at",
+    ]
+    list_filter = [SiteListFilter, "action", "is_active"]
+    list_select_related = ["site", "created_by"]
+    search_fields = ["name", "=plate", "=phone"]
+    readonly_fields = ["created_by", "created_at"]
+
+    @admin.display(description=_("phone"), ordering="phone")
+    def masked_phone(self, entry: WatchEntry) -> str:
+        return mask_phone(entry.phone)
+
+    def save_model(self, request, obj, form, change) -> None:
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(WatchHit)
+class WatchHitAdmin(SiteScopedAdmin):
+    """The log of warnings the watch list gave at registration: read, never written here."""
+
+    list_display = ["created_at", "site", "entry", "matched_on", "visitor_name", "user", "visit"]
+    list_filter = [SiteListFilter]
+    list_select_related = ["site", "entry", "user", "visit"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class OnSiteFilter(admin.SimpleListFilter):
+    title = _("status")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [("on_site", _("On site")), ("left", _("Left"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "on_site":
+            return queryset.filter(checked_out_at__isnull=True)
+        if self.value() == "left":
+            return queryset.filter(checked_out_at__isnull=False)
+        return queryset
+
+
+@admin.register(Visit)
+class VisitAdmin(PersonalDataOpenedLog, BigTableAdmin):
+    personal_fields = ("visitor_phone", "id_number")
+    list_display = [
+        "checked_in_at",
+        "visitor_name",
+        "masked_phone",
+        "party_size",
+        "purpose",
+        "house",
+        "plate",
+        "checked_out_at",
+        "exit",
+        "site",
+    ]
+    list_filter = [SiteListFilter, OnSiteFilter, "purpose", "exit"]
+    list_select_related = ["site", "purpose", "house__building"]
+    # Only for the search box: get_search_results decides what a term matches.
+    search_fields = ["visitor_name"]
+    search_help_text = _("Name (beginning), whole phone or plate")
+    raw_id_fields = ["house", "resident"]
+    readonly_fields = ["pass_token", "checked_in_by", "checked_out_by", "personal_data_erased_at"]
+
+    @admin.display(description=_("visitor's phone"), ordering="visitor_phone")
+    def masked_phone(self, visit: Visit) -> str:
+        return mask_phone(visit.visitor_phone)
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        return queryset.filter(person_search(term, "visitor_name", "visitor_phone", "plate")), False
+
+    def save_model(self, request, obj, form, change) -> None:
+        if not change:
+            obj.checked_in_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Inquiry)
+class InquiryAdmin(PersonalDataOpenedLog, BigTableAdmin):
+    personal_fields = ("asker_phone",)
+    list_display = [
+        "created_at",
+        "channel",
+        "asker_name",
+        "masked_phone",
+        "house",
+        "__str__",
+        "referred_to",
+        "referral_done_at",
+        "site",
+    ]
+    list_filter = [
+        SiteListFilter,
+        "channel",
+        ("referred_to", SiteScopedRelatedFilter),
+    ]
+    list_select_related = ["site", "house__building", "referred_to"]
+    search_fields = ["asker_name"]
+    search_help_text = _("Name (beginning) or whole phone")
+    raw_id_fields = ["house"]
+    readonly_fields = ["created_by", "referral_done_by", "personal_data_erased_at"]
+
+    @admin.display(description=_("phone"), ordering="asker_phone")
+    def masked_phone(self, inquiry: Inquiry) -> str:
+        return mask_phone(inquiry.asker_phone)
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        return queryset.filter(person_search(term, "asker_name", "asker_phone")), False
+
+    def save_model(self, request, obj, form, change) -> None:
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+class WaitingFilter(admin.SimpleListFilter):
+    title = _("status")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [("waiting", _("Waiting at the desk")), ("collected", _("Collected"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "waiting":
+            return queryset.filter(collected_at__isnull=True)
+        if self.value() == "collected":
+            return queryset.filter(collected_at__isnull=False)
+        return queryset
+
+
+@admin.register(Parcel)
+class ParcelAdmin(BigTableAdmin):
+    list_display = [
+        "received_at",
+        "courier",
+        "tracking_number",
+        "house",
+        "recipient_name",
+        "shelf",
+        "notified_at",
+        "collected_at",
+        "site",
+    ]
+    list_filter = [SiteListFilter, WaitingFilter, "courier"]
+    list_select_related = ["site", "house__building"]
+    search_fields = ["recipient_name"]
+    search_help_text = _("Whole tracking number, or the recipient's name (beginning)")
+    raw_id_fields = ["house"]
+    # Photos are taken at the desk, through its upload checks; admin only shows them.
+    readonly_fields = ["photo", "received_by", "notified_by", "handed_over_by"]
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        condition = Q(tracking_number__in={term, term.upper()}) | Q(recipient_name__startswith=term)
+        return queryset.filter(condition), False
+
+    def save_model(self, request, obj, form, change) -> None:
+        if not change:
+            obj.received_by = request.user
+        super().save_model(request, obj, form, change)
