@@ -182,8 +182,9 @@ class PaymentAdmin(BigTableAdmin):
     def get_search_results(self, request, queryset, search_term):
         # A receipt number names one payment (a unique index); anything else names a
         # house or a person. Asked apart: one OR of both would read every payment.
-        receipt = queryset.filter(receipt_no=search_term.strip())
-        if search_term.strip() and receipt.exists():
+        receipt_no = search_term.strip()
+        receipt = queryset.filter(receipt_no=receipt_no)
+        if receipt_no and receipt.exists():
             return receipt, False
         found = selectors.houses_search(
             queryset, searchable_site_ids(request), search_term, field="house"

@@ -189,6 +189,16 @@ def test_it_finds_residents_by_the_desk_lookups_keys(client, local_supervisor, p
     assert resident_names(client, q) == found
 
 
+@pytest.mark.parametrize(
+    "model", ["resident", "house", "vehicle", "bill", "payment", "recordrequest", "building"]
+)
+@pytest.mark.parametrize("q", ["\x00", "张\x00三", "'; --", "%_", "x" * 500])
+def test_it_survives_odd_searches(client, local_supervisor, people, model, q):
+    client.force_login(local_supervisor)
+    response = client.get(reverse(f"admin:residents_{model}_changelist"), {"q": q})
+    assert response.status_code == 200
+
+
 def test_it_searches_every_site_of_a_supervisor_and_no_other(client, supervisor, site_a, people):
     client.force_login(supervisor)  # of site_a and site_b
     assert resident_names(client, "zsf") == ["张三丰", "张三丰"]
