@@ -8,8 +8,8 @@ from django.db.models import Count
 from django.utils import timezone
 
 from frontdesk.bench import PAGE_MS, BenchContext, Case
+from frontdesk.filters import start_of
 from frontdesk.models import Site
-from residents.filters import start_of
 from residents.models import Occupancy
 from visitors.models import Parcel, Visit, VisitPurpose
 

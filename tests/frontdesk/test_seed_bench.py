@@ -12,8 +12,8 @@ from django.test import Client
 from django.utils import timezone
 
 from frontdesk import demo
+from frontdesk.filters import start_of
 from frontdesk.models import Site, User
-from residents.filters import start_of
 from residents.models import (
     Bill,
     Building,

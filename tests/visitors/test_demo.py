@@ -8,9 +8,9 @@ from django.core.management import call_command
 from django.db.models import Count, F
 from django.utils import timezone
 
+from frontdesk.filters import start_of
 from frontdesk.models import Site, User
 from frontdesk.personal import is_valid_id_number, is_valid_phone
-from residents.filters import start_of
 from residents.models import Occupancy
 from visitors.models import Inquiry, Parcel, ReceptionSettings, Visit, WatchEntry
 from visitors.services.retention import personal_data_purge

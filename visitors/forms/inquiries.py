@@ -5,17 +5,15 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from frontdesk.filters import DateRangeFilterSet
 from frontdesk.models import Department, Site
 from frontdesk.personal import canonical_phone, is_valid_phone
-from residents.filters import start_of
 from residents.models import House
 from residents.search import normalize_query, parse_house_code
 from visitors.models import Inquiry
@@ -145,15 +143,7 @@ class InquiryForm(forms.ModelForm):
         return data
 
 
-class InquiryFilter(django_filters.FilterSet):
-    # Compared as moments, not as dates of the column: the (site, -created_at) index then
-    # serves the range.
-    since = django_filters.DateFilter(
-        label=_("From"), method="filter_since", widget=forms.DateInput(attrs={"type": "date"})
-    )
-    until = django_filters.DateFilter(
-        label=_("To"), method="filter_until", widget=forms.DateInput(attrs={"type": "date"})
-    )
+class InquiryFilter(DateRangeFilterSet):
     referred_to = django_filters.ModelChoiceFilter(
         label=_("Referred to"), queryset=Department.objects.none(), empty_label=_("All")
     )
@@ -176,12 +166,6 @@ class InquiryFilter(django_filters.FilterSet):
         self.filters["referred_to"].queryset = Department.objects.for_site(site)
         # The quick form on the same page has fields of the same names.
         self.form.auto_id = "id_filter_%s"
-
-    def filter_since(self, queryset, name, value):
-        return queryset.filter(created_at__gte=start_of(value))
-
-    def filter_until(self, queryset, name, value):
-        return queryset.filter(created_at__lt=start_of(value + timedelta(days=1)))
 
     def search(self, queryset, name, value):
         value = value.strip()

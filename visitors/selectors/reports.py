@@ -15,8 +15,8 @@ from django.conf import settings
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, QuerySet, Sum
 from django.db.models.functions import ExtractHour, TruncDate
 
+from frontdesk.filters import start_of
 from frontdesk.models import Site
-from residents.filters import start_of
 from visitors.models import Visit
 
 

@@ -10,8 +10,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from frontdesk.filters import start_of
 from frontdesk.models import Site
-from residents.filters import start_of
 from visitors.models import Visit, WatchEntry
 
 # On site at once, at the busiest desk, is a few dozen; a page holds more than a day's worth.
