@@ -22,10 +22,14 @@ class DateRangeFilterSet(django_filters.FilterSet):
     date_field = "created_at"
 
     since = django_filters.DateFilter(
-        label=_("From"), method="filter_since", widget=forms.DateInput(attrs={"type": "date"})
+        label=_("From"),
+        method="filter_since",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     until = django_filters.DateFilter(
-        label=_("To"), method="filter_until", widget=forms.DateInput(attrs={"type": "date"})
+        label=_("To"),
+        method="filter_until",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
     def filter_since(self, queryset, name, value):

@@ -96,9 +96,14 @@ def test_it_shows_the_last_seven_days_by_default(clerk_client, site_a, clerk):
     today = timezone.localdate()
     make_visit(site_a, clerk, at=timezone.now() - timedelta(hours=1))
     make_visit(site_a, clerk, at=timezone.now() - timedelta(days=8))
-    report = clerk_client.get(URL).context["report"]
+    response = clerk_client.get(URL)
+    report = response.context["report"]
     assert (report.since, report.until) == (today - timedelta(days=6), today)
     assert report.visits == 1
+    # The range is shown in the date boxes, in the only format a date input reads.
+    html = response.content.decode()
+    assert f'value="{today - timedelta(days=6):%Y-%m-%d}"' in html
+    assert f'value="{today:%Y-%m-%d}"' in html
 
 
 def test_it_counts_only_the_current_sites_visits(client, clerk_b, march):
