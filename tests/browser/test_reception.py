@@ -1,6 +1,7 @@
 """Reception in a real browser: a visitor registered from the keyboard alone, the pass
 printed, the visitor on site, then checked out by scanning the pass."""
 
+import re
 import time
 
 import pytest
@@ -11,6 +12,16 @@ from tests import factories
 from visitors.models import Visit
 
 pytestmark = pytest.mark.browser
+
+
+def pdf_page_size_mm(page) -> tuple[int, int]:
+    """The pages the browser prints the current page on: one page, its size in mm."""
+    page.emulate_media(media="print")
+    pdf = page.pdf(prefer_css_page_size=True)
+    page.emulate_media(media="screen")
+    boxes = re.findall(rb"/MediaBox\s*\[0 0 ([\d.]+) ([\d.]+)\]", pdf)
+    assert len(boxes) == 1, f"{len(boxes)} pages"
+    return tuple(round(float(v) * 25.4 / 72) for v in boxes[0])
 
 
 @pytest.fixture
@@ -63,6 +74,10 @@ def test_a_visitor_is_registered_from_the_keyboard_and_checked_out_by_the_pass(
     expect(page.locator("nav.navbar")).to_be_hidden()
     expect(page.locator("#visitor-pass")).to_be_visible()
     page.emulate_media(media="screen")
+    # Printed, the slip is one page of the paper chosen: 80 mm receipt roll, or A6.
+    assert pdf_page_size_mm(page) == (80, 140)
+    page.locator("#print-a6").click()
+    assert pdf_page_size_mm(page) == (105, 148)
 
     # On site now, then the pass scanned: a scanner types its URL and Enter.
     page.goto("/visitors/")
