@@ -8,7 +8,13 @@ class FrontdeskConfig(AppConfig):
     verbose_name = _("Front desk")
 
     def ready(self) -> None:
+        from django.db.models import fields
+
         from frontdesk import signals  # noqa: F401  (connects the login timestamp)
+
+        # The empty choice of a select (Django 6.1 invites apps to set it): Django's own
+        # catalogue has no Chinese for it yet, ours has.
+        fields.BLANK_CHOICE_LABEL = _("- Select an option -")
 
         post_migrate.connect(_ensure_reference_data, dispatch_uid="frontdesk_reference_data")
 

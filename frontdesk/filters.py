@@ -7,10 +7,34 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+# Dates a desk list can mean; beyond them a date is a typing slip (and 9999-12-31 + 1 day
+# would not exist).
+EARLIEST = date(2000, 1, 1)
+LATEST = date(2099, 12, 31)
+
 
 def start_of(day: date) -> datetime:
     """Midnight of that day in the site's time zone (Asia/Shanghai)."""
     return timezone.make_aware(datetime.combine(day, time.min))
+
+
+class DateRangeCheck:
+    """Form mixin: the From and To dates are plausible and in order, or errors beside them."""
+
+    def clean(self):
+        data = super().clean()
+        for name in ("since", "until"):
+            day = data.get(name)
+            if day is not None and not EARLIEST <= day <= LATEST:
+                self.add_error(
+                    name,
+                    _("Choose a date between %(first)s and %(last)s.")
+                    % {"first": EARLIEST.isoformat(), "last": LATEST.isoformat()},
+                )
+        since, until = data.get("since"), data.get("until")
+        if since and until and until < since:
+            self.add_error("until", _("The end date is before the start date."))
+        return data
 
 
 class DateRangeFilterSet(django_filters.FilterSet):
@@ -31,6 +55,10 @@ class DateRangeFilterSet(django_filters.FilterSet):
         method="filter_until",
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
+
+    def get_form_class(self):
+        form_class = super().get_form_class()
+        return type(form_class.__name__, (DateRangeCheck, form_class), {})
 
     def filter_since(self, queryset, name, value):
         return queryset.filter(**{f"{self.date_field}__gte": start_of(value)})

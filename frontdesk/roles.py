@@ -66,7 +66,6 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *[
             f"visitors.{action}_{model}"
             for model in (
-                "visitpurpose",
                 "receptionsettings",
                 "watchentry",
                 "visit",
@@ -76,6 +75,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
             for action in ("view", "add", "change")
         ],
         "visitors.view_watchhit",
+        # The purposes are one list for the whole company (its statistics compare sites):
+        # kept by the company's administrators (superusers); a site's supervisor reads it.
+        "visitors.view_visitpurpose",
     ],
     DEPARTMENT_STAFF: [],
 }
@@ -85,7 +87,8 @@ def ensure_roles(apps=global_apps) -> None:
     """Create the role groups and grant them their permissions; idempotent.
 
     Permissions of models not migrated yet are skipped; the post_migrate run at the end
-    of the same migrate grants them.
+    of the same migrate grants them. A role's group holds exactly the permissions listed
+    here: roles are defined in code, not edited in admin.
     """
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
@@ -95,4 +98,5 @@ def ensure_roles(apps=global_apps) -> None:
         perms = Permission.objects.none()
         for app_label, codename in wanted:
             perms |= Permission.objects.filter(content_type__app_label=app_label, codename=codename)
-        group.permissions.add(*perms)
+        # Exactly these: a permission taken from a role in code is taken from the group too.
+        group.permissions.set(perms)

@@ -102,35 +102,62 @@ class ReceptionSettingsAdmin(SiteScopedAdmin):
         return ["site"] if obj is not None else []
 
 
-class WatchEntryForm(forms.ModelForm):
+class CheckedPersonalFieldsForm(forms.ModelForm):
+    """Phones, ID numbers and plates checked as the desk checks them and stored in the same
+    form (so that the watch list, the register and the returning-visitor lookup compare
+    equal); an error beside the field otherwise."""
+
+    phone_fields: tuple[str, ...] = ()
+    id_number_fields: tuple[str, ...] = ()
+    plate_fields: tuple[str, ...] = ()
+
+    def clean(self):
+        data = super().clean()
+        checks = [
+            (self.phone_fields, canonical_phone, is_valid_phone, PHONE_ERROR),
+            (
+                self.id_number_fields,
+                lambda v: v.strip().upper(),
+                is_valid_id_number,
+                ID_NUMBER_ERROR,
+            ),
+            (self.plate_fields, normalize_plate, is_valid_plate, PLATE_ERROR),
+        ]
+        for names, normalize, valid, error in checks:
+            for name in names:
+                if data.get(name):
+                    value = normalize(data[name])
+                    if valid(value):
+                        data[name] = value
+                    else:
+                        self.add_error(name, error)
+        return data
+
+
+class WatchEntryForm(CheckedPersonalFieldsForm):
+    phone_fields = ("phone",)
+    id_number_fields = ("id_number",)
+    plate_fields = ("plate",)
+
     class Meta:
         model = WatchEntry
         fields = ["site", "name", "phone", "id_number", "plate", "action", "reason", "is_active"]
-
-    def clean_phone(self) -> str:
-        # Stored as the register stores a visitor's phone, so that the two compare equal.
-        phone = canonical_phone(self.cleaned_data["phone"])
-        if phone and not is_valid_phone(phone):
-            raise forms.ValidationError(PHONE_ERROR)
-        return phone
-
-    def clean_id_number(self) -> str:
-        value = self.cleaned_data["id_number"].strip().upper()
-        if value and not is_valid_id_number(value):
-            raise forms.ValidationError(ID_NUMBER_ERROR)
-        return value
-
-    def clean_plate(self) -> str:
-        plate = normalize_plate(self.cleaned_data["plate"])
-        if plate and not is_valid_plate(plate):
-            raise forms.ValidationError(PLATE_ERROR)
-        return plate
 
     def clean(self):
         data = super().clean()
         if not any(data.get(f) for f in ("name", "phone", "id_number", "plate")):
             raise forms.ValidationError(_("Give a name, phone, ID number or plate to watch for."))
         return data
+
+
+class VisitAdminForm(CheckedPersonalFieldsForm):
+    phone_fields = ("visitor_phone",)
+    id_number_fields = ("id_number",)
+    plate_fields = ("plate",)
+
+
+class InquiryAdminForm(CheckedPersonalFieldsForm):
+    phone_fields = ("asker_phone",)
 
 
 @admin.register(WatchEntry)
@@ -197,6 +224,7 @@ class OnSiteFilter(admin.SimpleListFilter):
 
 @admin.register(Visit)
 class VisitAdmin(PersonalDataOpenedLog, BigTableAdmin):
+    form = VisitAdminForm
     personal_fields = ("visitor_phone", "id_number")
     list_display = [
         "checked_in_at",
@@ -236,6 +264,7 @@ class VisitAdmin(PersonalDataOpenedLog, BigTableAdmin):
 
 @admin.register(Inquiry)
 class InquiryAdmin(PersonalDataOpenedLog, BigTableAdmin):
+    form = InquiryAdminForm
     personal_fields = ("asker_phone",)
     list_display = [
         "created_at",

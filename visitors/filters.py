@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from frontdesk.filters import DateRangeFilterSet
+from frontdesk.personal import canonical_phone, is_valid_phone
 from visitors.models import Visit, VisitPurpose
 from visitors.validators import normalize_plate
 
@@ -46,8 +47,9 @@ class VisitFilter(DateRangeFilterSet):
 
     def search(self, queryset, name, value):
         value = value.strip()
-        digits = "".join(ch for ch in value if ch.isdigit())
         condition = Q(visitor_name__startswith=value) | Q(plate=normalize_plate(value))
-        if len(digits) >= 7:
-            condition |= Q(visitor_phone=digits)
+        # A whole phone, as it is stored (a mobile's 11 digits, a landline as typed).
+        phone = canonical_phone(value)
+        if is_valid_phone(phone):
+            condition |= Q(visitor_phone__in={phone, phone.replace("-", "")})
         return queryset.filter(condition)

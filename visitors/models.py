@@ -186,6 +186,7 @@ class Visit(models.Model):
                 condition=Q(checked_out_at__isnull=True)
                 | Q(checked_out_at__gte=models.F("checked_in_at")),
                 name="visit_out_after_in",
+                violation_error_message=_("The time out is before the time in."),
             ),
         ]
 
@@ -251,7 +252,10 @@ class WatchEntry(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name or self.plate or self.phone or self.id_number
+        # Shown in admin lists and the access log: never a full phone or ID number.
+        from frontdesk.personal import mask_id_number, mask_phone
+
+        return self.name or self.plate or mask_phone(self.phone) or mask_id_number(self.id_number)
 
 
 class WatchHit(models.Model):

@@ -16,7 +16,7 @@ urlpatterns = [
     path("visits/<int:pk>/", visits.detail, name="visit"),
     path("visits/<int:pk>/checkout/", visits.check_out, name="check_out"),
     path("visits/<int:pk>/pass/", visits.visit_pass, name="pass"),
-    path("p/<str:token>/", visits.by_pass, name="by_pass"),
+    path("p/<slug:token>/", visits.by_pass, name="by_pass"),
     path("visits/export/", exports.visits_export, name="visits_export"),
     path("reports/", reports.index, name="reports"),
     # Walk-in and phone inquiries, and the departments' side of their referrals.

@@ -100,7 +100,7 @@ def test_a_returning_visitor_fills_the_form_in(page, log_in, console_errors, cle
     log_in(clerk)
     page.goto("/visitors/register/")
     page.keyboard.type("13955556666", delay=20)
-    expect(page.locator("#returning")).to_contain_text("回访访客")
+    expect(page.locator("#returning")).to_contain_text("再次来访")
     expect(page.locator("#id_visitor_name")).to_have_value("王五")
     expect(page.locator("#id_plate")).to_have_value("浙B88888")
     expect(page.locator("#house-chosen")).to_contain_text("3栋2单元1201 · 张三丰")

@@ -178,8 +178,23 @@ def test_the_watch_list_warnings_are_a_read_only_log(client, supervisor_a, site_
     assert client.post(reverse("admin:visitors_watchhit_delete", args=[hit.pk])).status_code == 403
 
 
-def test_purposes_are_reordered_in_the_list_and_never_deleted(client, supervisor_a):
+def test_a_sites_supervisor_reads_the_company_purposes_but_does_not_change_them(
+    client, supervisor_a
+):
+    # One list for every site: a supervisor of one site must not rename another's purposes.
     client.force_login(supervisor_a)
+    purpose = VisitPurpose.objects.get(name="看房")
+    assert client.get(reverse("admin:visitors_visitpurpose_changelist")).status_code == 200
+    change = reverse("admin:visitors_visitpurpose_change", args=[purpose.pk])
+    response = client.post(change, {"name": "改名", "sort_order": 1, "is_active": "on"})
+    assert response.status_code == 403
+    assert VisitPurpose.objects.get(pk=purpose.pk).name == "看房"
+
+
+def test_purposes_are_reordered_in_the_list_and_never_deleted(client, db):
+    from frontdesk.models import User
+
+    client.force_login(User.objects.create_superuser("company_admin", password="x" * 12))
     purposes = list(VisitPurpose.objects.order_by("id"))
     data = {
         "form-TOTAL_FORMS": len(purposes),
@@ -194,8 +209,6 @@ def test_purposes_are_reordered_in_the_list_and_never_deleted(client, supervisor
     assert response.status_code == 302
     assert VisitPurpose.objects.first().name == "其他"
     assert not VisitPurpose.objects.get(name="看房").is_active
-    delete = reverse("admin:visitors_visitpurpose_delete", args=[purposes[0].pk])
-    assert client.post(delete, {"post": "yes"}).status_code == 403
     assert VisitPurpose.objects.count() == len(purposes)
 
 
@@ -253,3 +266,31 @@ def test_the_lists_queries_do_not_grow_with_their_rows(client, supervisor_a, sit
     VisitPurpose.objects.create(name="送水", sort_order=99)
     assert purpose("送水").is_active
     assert {url: count_queries(client, url) for url in urls} == few
+
+
+def test_a_visit_edited_in_admin_is_checked_as_the_desk_checks_it(client, supervisor_a, rows):
+    client.force_login(supervisor_a)
+    visit = rows["visit_a"]
+    url = reverse("admin:visitors_visit_change", args=[visit.pk])
+    form = client.get(url).context["adminform"].form
+    data = {name: form[name].value() or "" for name in form.fields}
+    for key, value in list(data.items()):
+        if isinstance(value, list):  # split date/time widgets
+            data.pop(key)
+            data[f"{key}_0"], data[f"{key}_1"] = value
+    data |= {"visitor_phone": "hello", "id_number": "110105194912310026", "plate": "garbage"}
+    response = client.post(url, data)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "不是有效的中国电话号码" in html and "身份证号无效" in html and "车牌号格式不对" in html
+    visit.refresh_from_db()
+    assert visit.visitor_phone != "hello"
+
+
+def test_watch_entries_never_show_a_full_number(client, supervisor_a, site_a):
+    entry = WatchEntry.objects.create(site=site_a, phone="13912345678", reason="欠款纠纷")
+    by_id = WatchEntry.objects.create(site=site_a, id_number="11010519491231002X", reason="冒用")
+    assert (str(entry), str(by_id)) == ("139****5678", "110105********002X")
+    client.force_login(supervisor_a)
+    html = client.get(reverse("admin:visitors_watchentry_changelist")).content.decode()
+    assert "13912345678" not in html and "11010519491231002X" not in html

@@ -1,4 +1,4 @@
-"""在场: who is on site now, past their expected stay, and the handover of earlier days."""
+"""在场: who is on site now, past their expected stay, and what the shift hands over."""
 
 from datetime import timedelta
 
@@ -33,7 +33,7 @@ def test_it_marks_visits_past_their_expected_stay(clerk_client, clerk, site_a):
     html = clerk_client.get(ON_SITE).content.decode()
     row = html.split(f'data-visit="{late.pk}"')[0].rsplit("<tr", 1)[1]
     assert "table-warning" in row
-    assert html.count("超出预计停留") == 1
+    assert html.split('id="handover"')[0].count("超出预计停留") == 1
 
 
 def test_it_lists_earlier_days_for_the_handover_not_as_on_site(clerk_client, clerk, site_a):
@@ -44,7 +44,20 @@ def test_it_lists_earlier_days_for_the_handover_not_as_on_site(clerk_client, cle
     on_site, handover = html.split('id="handover"')
     assert "昨日未离" not in on_site
     assert "昨日未离" in handover and f'value="{old.pk}"' in handover
-    assert "交接班：1 条往日来访未办理离场" in handover
+    assert "交接班：1 条来访未办理离场" in handover
+    assert f'value="{old.pk}" id="close-{old.pk}" checked' in handover
+
+
+def test_todays_visits_past_their_stay_are_offered_for_the_handover(clerk_client, clerk, site_a):
+    start = max(timezone.now() - timedelta(hours=3), start_of_today())
+    late = factories.make_visit(site_a, clerk, "逾时", checked_in_at=start, stay_minutes=1)
+    factories.make_visit(site_a, clerk, "准时", stay_minutes=120)
+    handover = clerk_client.get(ON_SITE).content.decode().split('id="handover"')[1]
+    # Offered, not ticked: they may still be with the resident they visit.
+    assert "逾时" in handover and "准时" not in handover
+    assert f'value="{late.pk}" id="close-{late.pk}">' in handover
+    clerk_client.post(reverse("visitors:handover_close"), {"visits": [late.pk]})
+    assert Visit.objects.get(pk=late.pk).exit == Visit.Exit.HANDOVER
 
 
 def test_the_handover_closes_them_as_not_seen_leaving(clerk_client, clerk, site_a):
@@ -106,3 +119,11 @@ def test_its_query_count_does_not_grow_with_the_rows(
     # The request's own 5, on site (count and page), the handover list, the session's save.
     with django_assert_num_queries(11):
         assert clerk_client.get(ON_SITE).status_code == 200
+
+
+@pytest.mark.parametrize("value", ["²", "١", "99999999999999999999", "-1", ""])
+def test_the_handover_ignores_what_is_not_a_visit_number(clerk_client, clerk, site_a, value):
+    old = factories.make_visit(site_a, clerk, checked_in_at=start_of_today() - timedelta(hours=5))
+    response = clerk_client.post(reverse("visitors:handover_close"), {"visits": [value]})
+    assert response.status_code == 302
+    assert Visit.objects.get(pk=old.pk).on_site

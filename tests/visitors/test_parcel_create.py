@@ -194,3 +194,8 @@ def test_it_is_for_the_desk_only(client, engineer, house):
 def test_it_needs_login(client, db):
     assert client.get(CREATE)["Location"].startswith(reverse("login"))
     assert client.post(CREATE)["Location"].startswith(reverse("login"))
+
+
+def test_the_courier_list_asks_in_chinese(clerk_client):
+    html = clerk_client.get(reverse("visitors:parcel_create")).content.decode()
+    assert "—请选择—" in html and "Select an option" not in html

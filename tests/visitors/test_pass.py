@@ -92,3 +92,8 @@ def test_another_sites_pass_does_not_check_out(clerk_client, site_b):
     response = clerk_client.post(SCAN, {"code": other.pass_token})
     assert response.status_code == 400
     assert Visit.objects.get(pk=other.pk).on_site
+
+
+@pytest.mark.parametrize("token", ["%00", "a%00b", "..", "x" * 300])
+def test_a_pass_url_that_is_no_token_is_a_404(clerk_client, token):
+    assert clerk_client.get(f"/visitors/p/{token}/").status_code == 404

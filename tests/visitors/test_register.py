@@ -149,7 +149,7 @@ def test_it_recognises_a_returning_visitor_by_phone(clerk_client, clerk, site_a,
     html = clerk_client.get(RETURNING, {"visitor_phone": "139-1234-5678"}).content.decode()
     assert 'data-visitor_name="王五"' in html and 'data-plate="浙B88888"' in html
     assert f'data-house="{house_a.pk}"' in html
-    assert "回访访客" in html
+    assert "再次来访" in html
 
 
 def test_it_does_not_recognise_another_sites_visitor(clerk_client, site_b):

@@ -130,6 +130,13 @@ def test_it_refuses_more_than_366_days(clerk_client):
     assert response.context["report"].visits == 0
 
 
+def test_it_refuses_a_date_beyond_the_calendar_it_can_count(clerk_client):
+    response = clerk_client.get(URL, {"since": "9999-12-31", "until": "9999-12-31"})
+    assert response.status_code == 200
+    assert "请选择 2000-01-01 至 2099-12-31 之间的日期" in response.content.decode()
+    assert response.context["report"] is None
+
+
 @pytest.mark.parametrize("since", ["2026-02-30", "yesterday", "2026-03-01T00:00' OR 1=1"])
 def test_it_refuses_a_date_that_is_not_one(clerk_client, since):
     response = clerk_client.get(URL, {"since": since, "until": "2026-03-04"})

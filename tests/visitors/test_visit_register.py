@@ -96,3 +96,16 @@ def test_its_query_count_does_not_grow_with_the_rows(
     # The request's own 5, the purposes of the filter, count and page, the session's save.
     with django_assert_num_queries(11):
         assert clerk_client.get(VISITS, {"status": "on_site"}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        ({"until": "9999-12-31"}, "请选择 2000-01-01 至 2099-12-31 之间的日期"),
+        ({"since": "2026-03-02", "until": "2026-03-01"}, "结束日期早于开始日期"),
+    ],
+)
+def test_an_impossible_range_says_why_beside_the_field(clerk_client, visits, params, message):
+    response = clerk_client.get(VISITS, params)
+    assert response.status_code == 200
+    assert message in response.content.decode()

@@ -28,12 +28,27 @@ def test_a_match_warns_and_logs_and_registers_nothing(clerk_client, clerk, house
     assert 'value="浙a·12345"' in html and 'value="139 1234 5678"' in html
 
 
-def test_confirming_registers_and_logs_the_visit(clerk_client, house_a, plate_entry):
+def test_confirming_registers_and_the_warning_ends_in_the_visit(clerk_client, house_a, plate_entry):
     clerk_client.post(REGISTER, form(house_a))
     clerk_client.post(REGISTER, form(house_a, watch_ack="on", watch_seen=str(plate_entry.pk)))
     visit = Visit.objects.get()
-    assert WatchHit.objects.filter(visit=visit, entry=plate_entry).count() == 1
-    assert WatchHit.objects.count() == 2
+    # One warning, logged once, and how it ended: the visitor was let in.
+    hit = WatchHit.objects.get()
+    assert (hit.entry, hit.visit) == (plate_entry, visit)
+
+
+def test_a_warning_long_ago_is_not_the_one_confirmed(clerk_client, house_a, plate_entry):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    clerk_client.post(REGISTER, form(house_a))
+    WatchHit.objects.update(created_at=timezone.now() - timedelta(hours=2))
+    clerk_client.post(REGISTER, form(house_a, watch_ack="on", watch_seen=str(plate_entry.pk)))
+    assert list(WatchHit.objects.order_by("id").values_list("visit", flat=True)) == [
+        None,
+        Visit.objects.get().pk,
+    ]
 
 
 def test_a_confirmation_covers_only_the_entries_seen(clerk_client, site_a, house_a, plate_entry):
@@ -60,12 +75,17 @@ def test_inactive_entries_and_other_sites_do_not_warn(clerk_client, site_a, site
     assert response.status_code == 302 and not WatchHit.objects.exists()
 
 
-def test_the_phone_lookup_warns_while_typing(clerk_client, site_a):
-    WatchEntry.objects.create(site=site_a, phone="13912345678", reason="欠款纠纷")
+def test_the_phone_lookup_warns_while_typing_and_logs_it(clerk_client, clerk, site_a, house_a):
+    entry = WatchEntry.objects.create(site=site_a, phone="13912345678", reason="欠款纠纷")
     html = clerk_client.get(
         reverse("visitors:returning"), {"visitor_phone": "13912345678"}
     ).content.decode()
     assert "关注名单" in html and "欠款纠纷" in html
+    hit = WatchHit.objects.get()
+    assert (hit.entry, hit.user, hit.visit, hit.matched_on) == (entry, clerk, None, "电话")
+    # Registered after confirming: the same warning, now ending in the visit.
+    clerk_client.post(REGISTER, form(house_a, plate="", watch_ack="on", watch_seen=str(entry.pk)))
+    assert WatchHit.objects.get().visit == Visit.objects.get()
 
 
 def test_an_entry_must_name_someone(site_a):

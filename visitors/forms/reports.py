@@ -3,12 +3,14 @@ from datetime import date, timedelta
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from frontdesk.filters import DateRangeCheck
+
 # A year, leap day included: the longest range one page of figures reads well for.
 MAX_DAYS = 366
 DEFAULT_DAYS = 7
 
 
-class ReportRangeForm(forms.Form):
+class ReportRangeForm(DateRangeCheck, forms.Form):
     since = forms.DateField(
         label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
@@ -27,15 +29,12 @@ class ReportRangeForm(forms.Form):
         )
 
     def clean(self):
-        data = super().clean()
+        data = super().clean()  # plausible dates, in order (DateRangeCheck)
         since, until = data.get("since"), data.get("until")
-        if since and until:
-            if until < since:
-                self.add_error("until", _("The end date is before the start date."))
-            elif (until - since).days + 1 > MAX_DAYS:
-                self.add_error(
-                    "since",
-                    _("At most %(days)s days at a time: choose a later start date.")
-                    % {"days": MAX_DAYS},
-                )
+        if since and until and not self.errors and (until - since).days + 1 > MAX_DAYS:
+            self.add_error(
+                "since",
+                _("At most %(days)s days at a time: choose a later start date.")
+                % {"days": MAX_DAYS},
+            )
         return data

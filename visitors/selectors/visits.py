@@ -16,7 +16,7 @@ from visitors.models import Visit, WatchEntry
 
 # On site at once, at the busiest desk, is a few dozen; a page holds more than a day's worth.
 ON_SITE_PAGE = 50
-# Visits left open from earlier days, listed for the handover (oldest first).
+# Visits listed for the handover at most (see for_handover).
 HANDOVER_LIMIT = 200
 
 
@@ -38,12 +38,13 @@ def on_site_today(site: Site) -> QuerySet:
     )
 
 
-def left_open_from_earlier_days(site: Site) -> QuerySet:
-    """Never checked out, from before today: for the handover, not “on site” forever."""
+def for_handover(site: Site) -> QuerySet:
+    """What the shift hands over instead of leaving it "on site" for ever: the visits never
+    checked out from earlier days, and today's past their expected stay (oldest first)."""
     return _listed(
         Visit.objects.for_site(site)
         .on_site()
-        .filter(checked_in_at__lt=start_of_today())
+        .filter(Q(checked_in_at__lt=start_of_today()) | Q(expected_out_at__lt=timezone.now()))
         .order_by("checked_in_at", "id")
     )
 

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from frontdesk.models import Site, User
@@ -86,10 +87,41 @@ def visit_register(
         checked_in_at=now,
         checked_in_by=user,
     )
-    watch_hits_log(
-        site=site, user=user, matches=watch_matches, visitor_name=visitor_name, visit=visit
-    )
+    _watch_hits_admitted(site=site, user=user, matches=watch_matches, visit=visit, now=now)
     return visit
+
+
+# A warning the clerk saw this long ago is the one they confirmed when they register.
+WARNING_FRESH_FOR = timedelta(minutes=30)
+
+
+def _watch_hits_admitted(
+    *, site: Site, user: User, matches: Iterable[WatchMatch], visit: Visit, now: datetime
+) -> None:
+    """Mark the warnings this clerk was just shown as ending in this visit; log one anew
+    only where none was (the log counts each warning once, and says how it ended)."""
+    for match in matches:
+        shown = (
+            WatchHit.objects.filter(
+                site=site,
+                entry=match.entry,
+                user=user,
+                visit__isnull=True,
+                created_at__gte=now - WARNING_FRESH_FOR,
+            )
+            .order_by("-created_at")
+            .values_list("pk", flat=True)[:1]
+        )
+        if not WatchHit.objects.filter(pk__in=list(shown)).update(
+            visit=visit, visitor_name=visit.visitor_name
+        ):
+            watch_hits_log(
+                site=site,
+                user=user,
+                matches=[match],
+                visitor_name=visit.visitor_name,
+                visit=visit,
+            )
 
 
 def visit_check_out(
@@ -120,12 +152,15 @@ def visit_check_out(
 def visits_close_for_handover(
     *, site: Site, user: User, visit_ids: Iterable[int], before: datetime
 ) -> int:
-    """Close the visits left open from before ``before`` that nobody saw leave.
+    """Close the visits nobody saw leave: those still open from before ``before`` (the
+    day's start) and today's past their expected stay, as the handover lists them.
 
     They are marked as such (not as checked out): the register keeps the difference."""
+    now = timezone.now()
     return (
         Visit.objects.for_site(site)
         .on_site()
-        .filter(pk__in=list(visit_ids), checked_in_at__lt=before)
-        .update(checked_out_at=timezone.now(), checked_out_by=user, exit=Visit.Exit.HANDOVER)
+        .filter(pk__in=list(visit_ids))
+        .filter(Q(checked_in_at__lt=before) | Q(expected_out_at__lt=now))
+        .update(checked_out_at=now, checked_out_by=user, exit=Visit.Exit.HANDOVER)
     )

@@ -3,7 +3,10 @@ ID numbers masked unless a supervisor asks for them (logged)."""
 
 from collections.abc import Callable, Iterator
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -51,7 +54,12 @@ def how_they_left(visit: Visit) -> str:
 @site_view(USE_DESK)
 def visits_export(request: HttpRequest) -> HttpResponse:
     filterset = VisitFilter(request.GET or None, queryset=selectors.register(request.site))
-    queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
+    if filterset.is_bound and not filterset.is_valid():
+        # Not the whole register in place of what was asked: back to the list, whose
+        # filter shows what is wrong beside each field.
+        messages.error(request, _("Correct the filter before exporting."))
+        return redirect(f"{reverse('visitors:visits')}?{request.GET.urlencode()}")
+    queryset = filterset.qs if filterset.is_bound else filterset.queryset
     visits = list(queryset[: EXPORT_LIMIT + 1])
     cut = len(visits) > EXPORT_LIMIT
     visits = visits[:EXPORT_LIMIT]

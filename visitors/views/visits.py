@@ -38,11 +38,17 @@ def _on_site_page(request: HttpRequest, scan_form: ScanForm, status: int = 200) 
     page = Paginator(selectors.on_site_today(request.site), selectors.ON_SITE_PAGE).get_page(
         request.GET.get("page")
     )
-    earlier = list(selectors.left_open_from_earlier_days(request.site)[: selectors.HANDOVER_LIMIT])
+    handover = list(selectors.for_handover(request.site)[: selectors.HANDOVER_LIMIT])
     return render(
         request,
         "visitors/on_site.html",
-        _area(page=page, earlier=earlier, scan_form=scan_form, now=timezone.now()),
+        _area(
+            page=page,
+            handover=handover,
+            today=selectors.start_of_today(),
+            scan_form=scan_form,
+            now=timezone.now(),
+        ),
         status=status,
     )
 
@@ -112,13 +118,13 @@ def returning(request: HttpRequest) -> HttpResponse:
     phone = canonical_phone(request.GET.get("visitor_phone", ""))[:20]
     if not is_valid_phone(phone):
         return HttpResponse("")
+    matches = selectors.watch_matches(request.site, phone=phone)
+    # A warning shown is logged, whether the clerk then registers the visitor or not.
+    services.watch_hits_log(site=request.site, user=request.user, matches=matches, visitor_name="")
     return render(
         request,
         "visitors/_returning.html",
-        {
-            "last": selectors.returning_visitor(request.site, phone),
-            "watch_matches": selectors.watch_matches(request.site, phone=phone),
-        },
+        {"last": selectors.returning_visitor(request.site, phone), "watch_matches": matches},
     )
 
 
@@ -210,7 +216,11 @@ def check_out(request: HttpRequest, pk: int) -> HttpResponse:
 @site_view(USE_DESK)
 def handover_close(request: HttpRequest) -> HttpResponse:
     # Ticked rows; the service closes only this site's visits still open from before today.
-    ids = [int(v) for v in request.POST.getlist("visits") if v.isdigit() and len(v) < 10]
+    ids = [
+        int(v)
+        for v in request.POST.getlist("visits")
+        if v.isascii() and v.isdigit() and len(v) < 10
+    ]
     if not ids:
         messages.error(request, _("Tick the visits to close."))
         return redirect("visitors:index")
