@@ -87,22 +87,28 @@ def lookup(site: Site, raw_query: str, limit: int = LOOKUP_LIMIT) -> LookupResul
     if not q:
         return result
     code, people = read_query(q)
+    # A bare number is both a room and a phone's last digits: the screen's rows are shared,
+    # two thirds to the houses (what a bare number mostly means), the rest to phone tails.
+    house_limit, people_limit = (limit, limit)
+    if code is not None and people:
+        house_limit = limit * 2 // 3
+        people_limit = limit - house_limit
     statements = []
     if code is not None:
-        statements.append((HOUSES_BY_CODE, _houses_params(site, code, limit)))
+        statements.append((HOUSES_BY_CODE, _houses_params(site, code, house_limit)))
     if people:
-        statements.append((RESIDENTS_BY_TERM, _residents_params(site, q, limit)))
+        statements.append((RESIDENTS_BY_TERM, _residents_params(site, q, people_limit)))
     sql = ";\n".join(statement for statement, _ in statements)
     params = {k: v for _, p in statements for k, v in p.items()}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         if code is not None:
-            result.houses, more = _house_hits(cursor.fetchall(), limit)
+            result.houses, more = _house_hits(cursor.fetchall(), house_limit)
             result.houses_first = True
             result.more |= more
             cursor.nextset()
         if people:
-            result.residents, more = _resident_hits(cursor.fetchall(), limit)
+            result.residents, more = _resident_hits(cursor.fetchall(), people_limit)
             result.more |= more
     return result
 
@@ -236,11 +242,13 @@ SELECT h.id, h.unit, h.room, h.status, b.number, b.name,
             WHERE o.house_id = h.id AND o.moved_out IS NULL
        ), '[]')
   FROM residents_house h
-  JOIN residents_building b ON b.id = h.building_id
+  -- The site's buildings only: a bare room number matches a room in every building,
+  -- and the planner then hashes the site's few dozen, not the company's thousand.
+  JOIN residents_building b ON b.id = h.building_id AND b.site_id = %(site)s
  WHERE h.site_id = %(site)s
    AND {HOUSE_CODE_MATCH}
  ORDER BY h.room <> %(room)s, b.number, h.unit, h.room
- LIMIT %(limit)s
+ LIMIT %(house_limit)s
 """
 
 
@@ -274,9 +282,14 @@ def _code_match_params(code: HouseCode) -> dict:
 
 
 def _houses_params(site: Site, code: HouseCode, limit: int) -> dict:
-    # Exact rooms first. The site and limit are shared with the residents' statement
-    # when both run together.
-    return {**_code_match_params(code), "site": site.pk, "room": code.room, "limit": limit + 1}
+    # Exact rooms first. The site is shared with the residents' statement when both run
+    # together; each has its own limit.
+    return {
+        **_code_match_params(code),
+        "site": site.pk,
+        "room": code.room,
+        "house_limit": limit + 1,
+    }
 
 
 def _house_hits(rows: list[tuple], limit: int) -> tuple[list[HouseHit], bool]:

@@ -142,3 +142,17 @@ def test_it_ranks_a_name_that_starts_with_the_query_above_one_that_contains_it(s
     factories.make_resident(site_a, "欧阳三", "13900000001")  # contains 三, long pinyin
     factories.make_resident(site_a, "三毛", "13900000002")  # starts with 三
     assert names(lookup(site_a, "三"))[0] == "三毛"
+
+
+def test_a_bare_number_shares_the_screen_between_rooms_and_phone_tails(site_a):
+    # 1201 is a room in every building and the last digits of some phones: the rows of
+    # one screen go two thirds to the houses, the rest to the phones.
+    for building in range(1, 15):
+        factories.make_house(site_a, building=building, unit=1, room="1201")
+    for n in range(6):
+        factories.make_resident(site_a, f"尾号{n}", f"1390000{n}201"[:7] + "1201")
+    result = lookup(site_a, "1201")
+    assert len(result.houses) == LOOKUP_LIMIT * 2 // 3
+    assert len(result.residents) == LOOKUP_LIMIT - LOOKUP_LIMIT * 2 // 3
+    assert len(result.houses) + len(result.residents) == LOOKUP_LIMIT
+    assert result.more
