@@ -18,12 +18,22 @@ def normalize_phone(value: str) -> str:
     return value
 
 
+# A landline with its area code: 010 and 02x are three digits long, every other area code
+# four (0571), and the number itself seven or eight digits, never starting with 0 or 1.
+AREA_AND_NUMBER = re.compile(r"^(0[12]\d|0[3-9]\d{2})([2-9]\d{6,7})$")
+
+
 def canonical_phone(value: str) -> str:
-    """The number as stored: a mobile as its 11 digits (139-1234-5678 → 13912345678), a
-    landline as typed without spaces (0571-88886601)."""
+    """The number as stored, so that the same phone typed two ways compares equal: a mobile
+    as its 11 digits (139-1234-5678 → 13912345678), a landline with an area code as
+    area-number (057188886601 → 0571-88886601); anything else (an extension) as typed,
+    without spaces."""
     value = normalize_phone(value)
     digits = value.replace("-", "")
-    return digits if MAINLAND_MOBILE.match(digits) else value
+    if MAINLAND_MOBILE.match(digits):
+        return digits
+    landline = AREA_AND_NUMBER.match(digits) if value.count("-") <= 1 else None
+    return f"{landline[1]}-{landline[2]}" if landline else value
 
 
 def is_valid_phone(value: str) -> bool:

@@ -1,6 +1,7 @@
 import pytest
 
 from frontdesk.personal import (
+    canonical_phone,
     id_check_char,
     is_valid_id_number,
     is_valid_phone,
@@ -53,3 +54,23 @@ def test_it_computes_the_check_character():
 )
 def test_it_recognises_chinese_phone_numbers(value, valid):
     assert is_valid_phone(value) is valid
+
+
+@pytest.mark.parametrize(
+    "typed, stored",
+    [
+        ("139 1234 5678", "13912345678"),
+        ("139-1234-5678", "13912345678"),
+        ("+86 13912345678", "13912345678"),
+        ("057188886601", "0571-88886601"),
+        ("0571-88886601", "0571-88886601"),
+        ("0571 8888 6601", "0571-88886601"),
+        ("01062345678", "010-62345678"),
+        ("021-6123456", "021-6123456"),
+        ("0571-88886601-123", "0571-88886601-123"),
+        ("88886601", "88886601"),
+    ],
+)
+def test_the_same_phone_typed_two_ways_is_stored_alike(typed, stored):
+    assert canonical_phone(typed) == stored
+    assert is_valid_phone(stored)

@@ -191,3 +191,10 @@ def test_the_picker_offers_houses_and_residents(clerk_client, house_a):
 def test_the_picker_offers_nothing_of_another_site(clerk_client, site_b):
     factories.make_house(site_b, 5, 1, "501")
     assert "data-house" not in clerk_client.get(PICK, {"q": "5-1-501"}).content.decode()
+
+
+def test_a_landline_typed_another_way_is_the_same_visitor(clerk_client, clerk, site_a, house_a):
+    clerk_client.post(REGISTER, form(house_a, visitor_phone="0571 8888 6601", plate=""))
+    assert Visit.objects.get().visitor_phone == "0571-88886601"
+    html = clerk_client.get(RETURNING, {"visitor_phone": "057188886601"}).content.decode()
+    assert 'data-visitor_name="李四"' in html
