@@ -7,21 +7,32 @@ from residents import roster
 from residents.models import House, RecordRequest, Resident, RosterImport
 
 
-class RecordRequestForm(forms.ModelForm):
-    """查询登记. The house and resident come from the page it was opened on."""
-
-    house = forms.ModelChoiceField(
+def picked_house_field() -> forms.ModelChoiceField:
+    """A house chosen elsewhere on the page (a link, the lookup's type-ahead), as a hidden
+    id; the form's __init__ limits its queryset to the current site."""
+    return forms.ModelChoiceField(
         queryset=House.objects.none(),
         required=False,
         widget=forms.HiddenInput,
         error_messages={"invalid_choice": _("This house is not in the current site.")},
     )
-    resident = forms.ModelChoiceField(
+
+
+def picked_resident_field() -> forms.ModelChoiceField:
+    """A resident chosen elsewhere on the page, as picked_house_field."""
+    return forms.ModelChoiceField(
         queryset=Resident.objects.none(),
         required=False,
         widget=forms.HiddenInput,
         error_messages={"invalid_choice": _("This resident is not in the current site.")},
     )
+
+
+class RecordRequestForm(forms.ModelForm):
+    """查询登记. The house and resident come from the page it was opened on."""
+
+    house = picked_house_field()
+    resident = picked_resident_field()
 
     class Meta:
         model = RecordRequest

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from frontdesk.models import Site
 from frontdesk.personal import canonical_phone, is_valid_id_number, is_valid_phone
+from residents.forms import picked_house_field, picked_resident_field
 from residents.models import House, Resident
 from visitors.models import VisitPurpose
 from visitors.validators import is_valid_plate, normalize_plate
@@ -66,18 +67,8 @@ class VisitForm(forms.Form):
         error_messages={"invalid_choice": _("Choose one of the listed purposes.")},
     )
     # Picked with the lookup's type-ahead (visitors:pick_house), which fills these two in.
-    house = forms.ModelChoiceField(
-        queryset=House.objects.none(),
-        required=False,
-        widget=forms.HiddenInput,
-        error_messages={"invalid_choice": _("This house is not in the current site.")},
-    )
-    resident = forms.ModelChoiceField(
-        queryset=Resident.objects.none(),
-        required=False,
-        widget=forms.HiddenInput,
-        error_messages={"invalid_choice": _("This resident is not in the current site.")},
-    )
+    house = picked_house_field()
+    resident = picked_resident_field()
     plate = forms.CharField(
         label=_("Vehicle plate"),
         max_length=12,
