@@ -28,7 +28,20 @@ def picked_resident_field() -> forms.ModelChoiceField:
     )
 
 
-class RecordRequestForm(forms.ModelForm):
+class AnsweredOrReferredForm(forms.ModelForm):
+    """What the desk was asked is either answered there or referred to a department."""
+
+    def clean(self):
+        data = super().clean()
+        if data.get("referred_to") is None and not (data.get("answer") or "").strip():
+            self.add_error(
+                "answer",
+                _("Write down the answer given, or choose the department it was referred to."),
+            )
+        return data
+
+
+class RecordRequestForm(AnsweredOrReferredForm):
     """查询登记. The house and resident come from the page it was opened on."""
 
     house = picked_house_field()
@@ -61,15 +74,6 @@ class RecordRequestForm(forms.ModelForm):
         )
         self.fields["referred_to"].empty_label = _("Not referred (answered at the desk)")
         self.fields["question"].widget.attrs["autofocus"] = True
-
-    def clean(self):
-        data = super().clean()
-        if data.get("referred_to") is None and not (data.get("answer") or "").strip():
-            self.add_error(
-                "answer",
-                _("Write down the answer given, or choose the department it was referred to."),
-            )
-        return data
 
 
 class RosterUploadForm(forms.Form):

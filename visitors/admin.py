@@ -23,7 +23,6 @@ from frontdesk.personal import (
     is_valid_id_number,
     is_valid_phone,
     mask_phone,
-    normalize_phone,
 )
 from visitors.models import (
     Inquiry,
@@ -41,21 +40,14 @@ PLATE_ERROR = _("Not a plate number: write it as 浙A12345 or 浙AD12345.")
 ID_NUMBER_ERROR = _("Not a valid ID number: 18 characters, and the last one must match the check.")
 
 
-def phone_terms(term: str) -> list[str]:
-    """The forms a phone may be stored in (digits only, or with a landline's dash), when the
-    term looks like a phone number at all; else none."""
-    normalized = normalize_phone(term)
-    digits = re.sub(r"\D", "", normalized)
-    return list(dict.fromkeys([normalized, digits])) if len(digits) >= 7 else []
-
-
 def person_search(term: str, name: str, phone: str, plate: str | None = None) -> Q:
     """A whole phone, or else the beginning of a name or a whole plate: each one a condition
     the site's newest-first index walk answers quickly, where admin's default (icontains
     over every field) reads a site's whole history for every search."""
-    phones = phone_terms(term)
-    if phones:
-        return Q(**{f"{phone}__in": phones})
+    # A term of seven digits or more is a phone, compared in the one form phones are
+    # stored in (frontdesk.personal.canonical_phone).
+    if len(re.sub(r"\D", "", term)) >= 7:
+        return Q(**{phone: canonical_phone(term)})
     condition = Q(**{f"{name}__startswith": term})
     if plate:
         condition |= Q(**{plate: normalize_plate(term)})

@@ -48,8 +48,8 @@ class VisitFilter(DateRangeFilterSet):
     def search(self, queryset, name, value):
         value = value.strip()
         condition = Q(visitor_name__startswith=value) | Q(plate=normalize_plate(value))
-        # A whole phone, as it is stored (a mobile's 11 digits, a landline as typed).
+        # A whole phone, in the one form phones are stored in.
         phone = canonical_phone(value)
         if is_valid_phone(phone):
-            condition |= Q(visitor_phone__in={phone, phone.replace("-", "")})
+            condition |= Q(visitor_phone=phone)
         return queryset.filter(condition)

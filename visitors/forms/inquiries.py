@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from frontdesk.filters import DateRangeFilterSet
 from frontdesk.models import Department, Site
 from frontdesk.personal import canonical_phone, is_valid_phone
+from residents.forms import AnsweredOrReferredForm
 from residents.models import House
 from residents.search import normalize_query, parse_house_code
 from visitors.models import Inquiry
@@ -81,7 +82,7 @@ def clean_phone(value: str) -> str:
     return canonical_phone(value)
 
 
-class InquiryForm(forms.ModelForm):
+class InquiryForm(AnsweredOrReferredForm):
     """The quick form at the top of the log: either an answer, or a department."""
 
     channel = forms.ChoiceField(
@@ -132,15 +133,6 @@ class InquiryForm(forms.ModelForm):
 
     def clean_asker_phone(self) -> str:
         return clean_phone(self.cleaned_data.get("asker_phone", ""))
-
-    def clean(self):
-        data = super().clean()
-        if data.get("referred_to") is None and not (data.get("answer") or "").strip():
-            self.add_error(
-                "answer",
-                _("Write down the answer given, or choose the department it was referred to."),
-            )
-        return data
 
 
 class InquiryFilter(DateRangeFilterSet):
