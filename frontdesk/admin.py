@@ -132,8 +132,39 @@ class EstimatedCountPaginator(Paginator):
         return estimate if estimate > self.ESTIMATE_ABOVE else super().count
 
 
-class SiteScopedAdmin(SiteScopedFields, admin.ModelAdmin):
-    """Admin scoped like the desk: a supervisor sees and picks only their sites' rows."""
+class PersonalDataOpenedLog:
+    """Opening a change form shows the record's personal fields in full: logged as a
+    reveal of those that hold a value. The fields are those the model's area declares
+    (frontdesk.revealable), so that no admin keeps a list of its own; the object is
+    fetched through the admin's (scoped) queryset first."""
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        fields = revealable.fields_of(self.model._meta.label_lower)
+        if fields and request.method == "GET":
+            obj = self.get_object(request, object_id)
+            shown = [name for name in fields if obj is not None and getattr(obj, name)]
+            if shown:
+                services.personal_data_access_log(
+                    user=request.user,
+                    site=site_of(obj),
+                    obj=obj,
+                    field=",".join(shown),
+                    ip_address=request.META.get("REMOTE_ADDR"),
+                    description=f"{obj} (admin)",
+                )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
+def site_of(obj) -> Site:
+    site = obj
+    for name in site_lookup_of(type(obj)).split("__"):
+        site = getattr(site, name)
+    return site
+
+
+class SiteScopedAdmin(PersonalDataOpenedLog, SiteScopedFields, admin.ModelAdmin):
+    """Admin scoped like the desk: a supervisor sees and picks only their sites' rows, and
+    opening a record's personal data is logged."""
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).for_user(request.user)

@@ -1,7 +1,8 @@
 """The company-scale benchmark's machinery (``manage.py bench``), and the core's own cases.
 
-Each area contributes the cases of its pages from its own ``<app>/bench.py``, a function
-``cases(context) -> list[Case]`` listed in ``BENCH_AREAS``. Every case is a request made
+Each area contributes the cases of its pages through its declaration (``Area.bench_cases``,
+a function ``cases(context) -> list[Case]``); an area that names none is measured by its
+landing page. Every case is a request made
 in-process through Django's test client (the whole middleware stack, templates and
 queries, no network), timed after a warm-up; a figure is its p50/p95 server time and the
 queries one request makes. Two kinds of figure are references rather than pages with a
@@ -16,17 +17,15 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from importlib import import_module
 
 from django.db import connection, transaction
 from django.db.models import Count
 from django.test import Client
+from django.urls import reverse
 
 from frontdesk import roles, services
+from frontdesk.areas import Area, all_areas, call
 from frontdesk.models import Site, User
-
-# Areas in the order their figures are printed; a new area adds its module here.
-BENCH_AREAS = ["frontdesk.bench", "residents.bench", "visitors.bench"]
 
 # The performance issue's budgets: p95 server time in ms, and a cap on queries per page.
 LOOKUP_MS = 30  # records lookup, while the clerk types
@@ -128,7 +127,14 @@ def bench_context(site: Site) -> BenchContext:
 
 
 def all_cases(context: BenchContext) -> list[Case]:
-    return [case for module in BENCH_AREAS for case in import_module(module).cases(context)]
+    """The core's cases, then each area's in INSTALLED_APPS order."""
+    return [*cases(context), *(c for area in all_areas() for c in area_cases(area, context))]
+
+
+def area_cases(area: Area, context: BenchContext) -> list[Case]:
+    if area.bench_cases:
+        return call(area.bench_cases, context)
+    return [Case(f"{area.key} landing", reverse(area.url_name))]
 
 
 def request_of(case: Case, client: Client) -> Callable[[], None]:
@@ -216,20 +222,10 @@ def run(
 
 
 def cases(context: BenchContext) -> list[Case]:
-    """The core's pages, and the landings of the areas not built yet (each area takes its
-    own over into its bench module when it is built)."""
+    """The core's own pages."""
     return [
         reference("floor: base.html only", "/__bench__/floor/", "floor"),
         Case("today's desk", "/", budget_ms=DESK_MS),
-        *[
-            Case(f"{label} landing", path)
-            for label, path in [
-                ("complaints", "/complaints/"),
-                ("notices", "/notices/"),
-                ("coordination", "/coordination/"),
-                ("admin tasks", "/admin-tasks/"),
-            ]
-        ],
-        # The notices area adds its public page here, as an anonymous request:
+        # The notices area adds its public page, as an anonymous request:
         # Case("public notice page", f"/n/{token}/", user=None, budget_ms=PUBLIC_MS)
     ]

@@ -1,18 +1,16 @@
-"""The URLconf of ``manage.py bench`` alone: the site's own, plus two references.
+"""The URLconf of ``manage.py bench`` alone: the site's own, plus references.
 
-The floor view, and Django admin's resident changelist with Django's stock search, are
-never reachable on the real site: the bench activates this URLconf with override_settings
-for its run only.
+The floor view, and each area's references (``Area.bench_urls``, such as Django admin's
+stock search), are never reachable on the real site: the bench activates this URLconf
+with override_settings for its run only.
 """
 
-from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import path
+from django.urls import include, path
 
+from frontdesk.areas import all_areas
 from frontdesk.urls import urlpatterns as site_patterns
-from residents.admin import ResidentAdmin
-from residents.models import Resident
 
 
 def floor(request: HttpRequest) -> HttpResponse:
@@ -20,22 +18,13 @@ def floor(request: HttpRequest) -> HttpResponse:
     return render(request, "base.html")
 
 
-class StockSearchResidentAdmin(ResidentAdmin):
-    """The same changelist, searched the way Django admin ships: icontains over the
-    name, phone and pinyin fields (the project's admin searches the desk's keys)."""
-
-    search_fields = ["name", "phone", "name_initials", "name_pinyin"]
-
-    def get_search_results(self, request, queryset, search_term):
-        return admin.ModelAdmin.get_search_results(self, request, queryset, search_term)
-
-
-stock_admin = admin.AdminSite(name="stock_admin")
-stock_admin.register(Resident, StockSearchResidentAdmin)
-
 # Last, so that every real page resolves exactly as on the site.
 urlpatterns = [
     *site_patterns,
     path("__bench__/floor/", floor),
-    path("__bench__/stock-admin/", stock_admin.urls),
+    *[
+        path(f"__bench__/{area.key}/", include(area.bench_urls))
+        for area in all_areas()
+        if area.bench_urls
+    ],
 ]

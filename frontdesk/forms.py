@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 from frontdesk.models import Site
@@ -30,3 +31,28 @@ class LoginForm(AuthenticationForm):
         super().__init__(*args, **kwargs)
         field = self.fields["username"]
         field.validators.append(MaxLengthValidator(field.max_length or 150))
+
+
+class NextPageForm(forms.Form):
+    """Where to go back to after an action: a page of this site (a path), never elsewhere."""
+
+    next = forms.CharField(required=False, max_length=2000)
+
+    def __init__(self, *args, host: str, secure: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.host, self.secure = host, secure
+
+    def clean_next(self) -> str:
+        target = self.cleaned_data["next"]
+        if target.startswith("/") and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={self.host}, require_https=self.secure
+        ):
+            return target
+        return ""
+
+
+def next_page(request, data) -> str:
+    """The page to go back to after an action (``next`` in ``data``), or "" when none was
+    given or it is not a path of this site."""
+    form = NextPageForm(data, host=request.get_host(), secure=request.is_secure())
+    return form.cleaned_data["next"] if form.is_valid() else ""

@@ -5,6 +5,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from frontdesk.fields import PhoneField
 from frontdesk.scoping import SiteScopedQuerySet
 
 
@@ -21,7 +22,10 @@ class Site(models.Model):
         verbose_name = _("site")
         verbose_name_plural = _("sites")
         ordering = ["id"]
-        permissions = [("use_desk", _("Can use the front desk"))]
+        permissions = [
+            ("use_desk", _("Can use the front desk")),
+            ("export_personal_data", _("Can export whole phone and ID numbers")),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -63,7 +67,7 @@ class User(AbstractUser):
     """A member of staff. The role is the user's group (see frontdesk.roles)."""
 
     full_name = models.CharField(_("full name"), max_length=50, blank=True)
-    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    phone = PhoneField(_("phone"), blank=True)
     sites = models.ManyToManyField(Site, verbose_name=_("sites"), related_name="staff", blank=True)
     department = models.ForeignKey(
         Department,

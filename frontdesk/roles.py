@@ -4,8 +4,9 @@ The group names are what supervisors see in admin, hence Chinese. Code refers to
 only through these constants and through permissions, never through literal names.
 
 ``ensure_roles`` is run by the data migration that creates the groups and again after
-every migrate (post_migrate), so a later area only adds its permissions to
-``ROLE_PERMISSIONS`` and a database flush (as transactional tests do) restores them.
+every migrate (post_migrate), so an area only declares its permissions per role (its
+``area.py``, ``Area.role_permissions``) and a database flush (as transactional tests do)
+restores them.
 """
 
 from django.apps import apps as global_apps
@@ -19,8 +20,11 @@ ALL_ROLES = (CLERK, SUPERVISOR, DEPARTMENT_STAFF)
 # The permission that opens the desk's own areas (records, reception, notices, admin
 # tasks). Department staff work only with what the desk routes to them.
 USE_DESK = "frontdesk.use_desk"
+# Exports that carry whole phone and ID numbers instead of masked ones (each one logged).
+FULL_EXPORT = "frontdesk.export_personal_data"
 
-ROLE_PERMISSIONS: dict[str, list[str]] = {
+# The core's own permissions per role; each area adds its own (role_permissions()).
+CORE_PERMISSIONS: dict[str, list[str]] = {
     CLERK: [USE_DESK],
     SUPERVISOR: [
         USE_DESK,
@@ -40,47 +44,27 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "django_celery_beat.view_crontabschedule",
         "django_celery_beat.add_crontabschedule",
         "frontdesk.view_personaldataaccess",
+        # Exports with whole phone and ID numbers (logged), from any area.
+        FULL_EXPORT,
         # Login protection: read the login log, unlock by deleting an attempt row.
         "axes.view_accessattempt",
         "axes.delete_accessattempt",
         "axes.view_accesslog",
         "axes.view_accessfailurelog",
-        "residents.import_roster",
-        *[
-            f"residents.{action}_{model}"
-            for model in (
-                "building",
-                "house",
-                "resident",
-                "occupancy",
-                "vehicle",
-                "bill",
-                "payment",
-                "recordrequest",
-            )
-            for action in ("view", "add", "change")
-        ],
-        "residents.view_rosterimport",
-        # Reception: the register and the desk's lists are kept, never deleted (the visit
-        # stays for the statistics; retention erases its personal data instead).
-        *[
-            f"visitors.{action}_{model}"
-            for model in (
-                "receptionsettings",
-                "watchentry",
-                "visit",
-                "inquiry",
-                "parcel",
-            )
-            for action in ("view", "add", "change")
-        ],
-        "visitors.view_watchhit",
-        # The purposes are one list for the whole company (its statistics compare sites):
-        # kept by the company's administrators (superusers); a site's supervisor reads it.
-        "visitors.view_visitpurpose",
     ],
     DEPARTMENT_STAFF: [],
 }
+
+
+def role_permissions() -> dict[str, list[str]]:
+    """Every role's permissions: the core's, then each area's."""
+    from frontdesk.areas import all_areas
+
+    found = {role: list(names) for role, names in CORE_PERMISSIONS.items()}
+    for area in all_areas():
+        for role, names in area.role_permissions.items():
+            found[role] += names
+    return found
 
 
 def ensure_roles(apps=global_apps) -> None:
@@ -92,7 +76,7 @@ def ensure_roles(apps=global_apps) -> None:
     """
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
-    for role, names in ROLE_PERMISSIONS.items():
+    for role, names in role_permissions().items():
         group, _ = Group.objects.get_or_create(name=role)
         wanted = [name.split(".", 1) for name in names]
         perms = Permission.objects.none()

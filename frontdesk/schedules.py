@@ -2,35 +2,29 @@
 
 ``ensure_schedules`` creates a missing schedule and leaves an existing one as the
 supervisor set it; it runs in a data migration and after every migrate (post_migrate).
-Later areas add their periodic scans to SCHEDULES.
+The core has its own; each area declares its periodic scans (``Area.schedules``).
 """
-
-from dataclasses import dataclass
 
 from django.apps import apps as global_apps
 from django.conf import settings
 
+from frontdesk.areas import Schedule, all_areas
 
-@dataclass(frozen=True)
-class Schedule:
-    name: str
-    task: str
-    every_seconds: int
-
-
-SCHEDULES = [
+CORE_SCHEDULES = [
     Schedule(
         "工作进程心跳（heartbeat）", "frontdesk.heartbeat", settings.HEARTBEAT_INTERVAL_SECONDS
     ),
-    # Visitors' phone and ID numbers past their site's retention period (visitors.tasks).
-    Schedule("清除过期访客个人信息（每日）", "visitors.purge_personal_data", 24 * 60 * 60),
 ]
+
+
+def all_schedules() -> list[Schedule]:
+    return [*CORE_SCHEDULES, *(s for area in all_areas() for s in area.schedules)]
 
 
 def ensure_schedules(apps=global_apps) -> None:
     IntervalSchedule = apps.get_model("django_celery_beat", "IntervalSchedule")
     PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    for schedule in SCHEDULES:
+    for schedule in all_schedules():
         if PeriodicTask.objects.filter(task=schedule.task).exists():
             continue
         every, _ = IntervalSchedule.objects.get_or_create(

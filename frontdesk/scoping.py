@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
     from frontdesk.models import Site, User
@@ -41,3 +43,24 @@ def get_for_site_or_404(queryset: Any, site: Site | None, **lookup: Any) -> Any:
     if isinstance(queryset, type) and issubclass(queryset, models.Model):
         queryset = queryset._default_manager.all()
     return get_object_or_404(queryset.for_site(site), **lookup)
+
+
+def check_same_site(owner: Any, *relations: str, **related: Any) -> None:
+    """Refuse related rows of another site than the owner's, beside the field that names them.
+
+    ``owner`` is a row with a site (then ``relations`` names its foreign keys to check, as a
+    model's ``clean`` does: a supervisor of two sites can pick from both in admin, and a bill
+    of site A for a house of site B would show on the wrong desk) or a Site (then ``related``
+    passes the rows themselves, as a service does with what a form gave it). None is allowed.
+    """
+    from frontdesk.models import Site
+
+    site_id = owner.pk if isinstance(owner, Site) else getattr(owner, "site_id", None)
+    rows = {name: getattr(owner, name) for name in relations if getattr(owner, f"{name}_id", None)}
+    rows.update((name, row) for name, row in related.items() if row is not None)
+    for name, row in rows.items():
+        row_site_id = row.pk if isinstance(row, Site) else row.site_id
+        if site_id is None:
+            site_id = row_site_id
+        elif row_site_id != site_id:
+            raise ValidationError({name: _("This belongs to another site than the record itself.")})

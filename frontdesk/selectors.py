@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from frontdesk.areas import Area, DeskItem, Panel, all_areas, call
 from frontdesk.models import Heartbeat, Site, User
 
 HEARTBEAT_NAME = "celery"
@@ -71,21 +72,26 @@ def _check_broker() -> str:
         return f"error: {type(exc).__name__}"
 
 
-def areas_for_user(user: User) -> list:
-    from frontdesk.areas import AREAS
-
-    return [a for a in AREAS if a.permission is None or user.has_perm(a.permission)]
+def areas_for_user(user: User) -> list[Area]:
+    return [a for a in all_areas() if a.permission is None or user.has_perm(a.permission)]
 
 
-def desk_items(site: Site, user: User) -> list:
-    """Every area's counts for today's desk (see Area.desk_items)."""
-    from importlib import import_module
+def desk_items(site: Site, user: User) -> list[DeskItem]:
+    """Every area's counts for today's desk (Area.desk_items)."""
+    return [item for a in all_areas() if a.desk_items for item in call(a.desk_items, site, user)]
 
-    from frontdesk.areas import AREAS
 
-    found = []
-    for a in AREAS:
-        if a.desk_items:
-            module, function = a.desk_items.rsplit(".", 1)
-            found += getattr(import_module(module), function)(site, user)
-    return found
+def waiting_on(site: Site, user: User) -> list[DeskItem]:
+    """What waits on this user, or their department, from every area (Area.waiting_on)."""
+    return [item for a in all_areas() if a.waiting_on for item in call(a.waiting_on, site, user)]
+
+
+def panels_for(site: Site, user: User, obj) -> list[Panel]:
+    """Every area's sections for a page about ``obj`` (Area.panels), in area order."""
+    label = obj._meta.label_lower
+    return [
+        panel
+        for a in all_areas()
+        if label in a.panels
+        for panel in call(a.panels[label], site, user, obj)
+    ]

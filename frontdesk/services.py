@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+
 from axes.models import AccessLog
 from django.contrib.auth.models import Group
 from django.db import transaction
@@ -95,3 +97,34 @@ def personal_data_access_log(
         description=description[:200] or (str(obj)[:200] if obj is not None else ""),
         ip_address=ip_address,
     )
+
+
+def export_formats(
+    *,
+    site: Site,
+    user: User,
+    full: bool,
+    maskers: Mapping[str, Callable[[str], str]],
+    description: str,
+    ip_address: str | None = None,
+) -> dict[str, Callable[[str], str]]:
+    """How an export writes each personal field: masked, or whole for a user who asks
+    (``full``) and holds the full-export permission, which is logged once per file.
+
+    A user asking without the permission gets the masked file rather than a refusal: the
+    export is still what they need, and nothing in it is more than they may see anyway.
+    """
+    from frontdesk.roles import FULL_EXPORT
+
+    if not full or not user.has_perm(FULL_EXPORT):
+        return dict(maskers)
+    personal_data_access_log(
+        user=user,
+        site=site,
+        obj=None,
+        field=",".join(maskers),
+        action=PersonalDataAccess.Action.EXPORT,
+        ip_address=ip_address,
+        description=description,
+    )
+    return dict.fromkeys(maskers, str)

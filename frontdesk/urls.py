@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from frontdesk import views
+from frontdesk.areas import all_areas
 from frontdesk.forms import LoginForm
 
 urlpatterns = [
@@ -28,12 +29,8 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
-    path("residents/", include("residents.urls")),
-    path("visitors/", include("visitors.urls")),
-    path("complaints/", include("complaints.urls")),
-    path("notices/", include("notices.urls")),
-    path("coordination/", include("coordination.urls")),
-    path("admin-tasks/", include("admin_tasks.urls")),
+    # Each area's pages, where its declaration puts them (frontdesk.areas).
+    *[path(area.url_prefix, include(f"{area.key}.urls")) for area in all_areas()],
     path("admin/", admin.site.urls),
     # Browsers ask for /favicon.ico on pages (admin) that do not name an icon.
     path("favicon.ico", views.favicon),

@@ -4,14 +4,13 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from frontdesk import revealable, selectors, services
 from frontdesk.access import site_view
-from frontdesk.forms import SiteSwitchForm
+from frontdesk.forms import SiteSwitchForm, next_page
 from frontdesk.middleware import SESSION_SITE_ID
 from frontdesk.roles import USE_DESK
 from frontdesk.scoping import get_for_site_or_404
@@ -24,6 +23,7 @@ def desk(request: HttpRequest) -> HttpResponse:
         "frontdesk/desk.html",
         {
             "areas": selectors.areas_for_user(request.user),
+            "waiting": selectors.waiting_on(request.site, request.user),
             "items": selectors.desk_items(request.site, request.user),
         },
     )
@@ -40,12 +40,7 @@ def site_switch(request: HttpRequest) -> HttpResponse:
     else:
         messages.error(request, form.errors["site"][0])
     # Back to the page the switch was made on: a path of this site, never a view name.
-    target = request.POST.get("next", "")
-    if not target.startswith("/") or not url_has_allowed_host_and_scheme(
-        target, {request.get_host()}, request.is_secure()
-    ):
-        target = reverse("desk")
-    return HttpResponseRedirect(target)
+    return HttpResponseRedirect(next_page(request, request.POST) or reverse("desk"))
 
 
 @never_cache

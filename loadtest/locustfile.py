@@ -12,6 +12,7 @@ Every request expects one status (redirects are not followed): anything else, a 
 to the login page (the session was lost) included, is a failure.
 """
 
+import html
 import itertools
 import json
 import os
@@ -30,6 +31,8 @@ PASSWORD = os.environ.get("DEMO_PASSWORD", "frontdesk-demo")
 ACCOUNTS = itertools.cycle(DATA["usernames"])
 
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+# The house box of the inquiry form opened from a house page holds that house's code.
+HOUSE_CODE = re.compile(r'name="house" value="([^"]+)"')
 # The first purpose offered on the visit form (走亲访友).
 PURPOSE = re.compile(r'name="purpose"[^>]*>\s*<option value="(\d+)"')
 PASS_URL = re.compile(r"/visitors/visits/(\d+)/pass/")
@@ -110,7 +113,7 @@ class Clerk(HttpUser):
 
     @task(2)
     def request_log(self):
-        self.expect("get", "/residents/requests/", "request log")
+        self.expect("get", "/visitors/inquiries/", "request log")
 
     @task(1)
     def arrears(self):
@@ -120,24 +123,30 @@ class Clerk(HttpUser):
     def record_request(self):
         """Open the form from a house page and save it: the redirect goes to the house."""
         house = random.choice(DATA["houses"])
+        back = f"/residents/houses/{house}/"
         form = self.expect(
-            "get", "/residents/requests/new/", "record request form", params={"house": house}
+            "get",
+            "/visitors/inquiries/new/",
+            "record request form",
+            params={"house": house, "next": back},
         )
         token = CSRF.search(form.text) if form.ok else None
-        if not token:
+        code = HOUSE_CODE.search(form.text) if form.ok else None
+        if not (token and code):
             return
         self.expect(
             "post",
-            "/residents/requests/new/",
+            "/visitors/inquiries/new/",
             "record request (POST)",
             status=302,
             data={
                 "csrfmiddlewaretoken": token.group(1),
-                "house": house,
+                "next": back,
+                "house": html.unescape(code.group(1)),
                 "resident": "",
-                "asker_kind": "resident",
                 "asker_name": "",
-                "channel": "in_person",
+                "asker_phone": "",
+                "channel": "walk_in",
                 "question": "（压力测试）本月物业费可以在前台刷卡缴纳吗？",
                 "answer": "可以，前台支持刷卡和扫码。",
                 "referred_to": "",

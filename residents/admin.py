@@ -2,29 +2,26 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from frontdesk import services as frontdesk_services
 from frontdesk.admin import (
     BigTableAdmin,
     SiteListFilter,
     SiteScopedAdmin,
     SiteScopedInline,
-    SiteScopedRelatedFilter,
     searchable_site_ids,
 )
-from frontdesk.personal import mask_phone
-from residents import selectors, services
+from frontdesk.personal import mask_phone, normalize_plate
 from residents.models import (
     Bill,
     Building,
     House,
     Occupancy,
     Payment,
-    RecordRequest,
     Resident,
     RosterImport,
     Vehicle,
 )
-from residents.search import normalize_plate
+from residents.selectors.lookup import houses_search, residents_search
+from residents.services.search_keys import residents_reindex
 
 
 @admin.register(Building)
@@ -58,8 +55,8 @@ class HouseAdmin(BigTableAdmin):
     inlines = [OccupancyInline]
 
     def get_search_results(self, request, queryset, search_term):
-        # The desk's house codes and lookup keys (residents.selectors), not icontains.
-        return selectors.houses_search(queryset, searchable_site_ids(request), search_term), False
+        # The desk's house codes and lookup keys (residents.selectors.lookup), not icontains.
+        return houses_search(queryset, searchable_site_ids(request), search_term), False
 
 
 class VehicleInlineForm(forms.ModelForm):
@@ -70,7 +67,8 @@ class VehicleInlineForm(forms.ModelForm):
         fields = ["plate", "parking_space"]
 
     def clean_plate(self):
-        plate = normalize_plate(self.cleaned_data["plate"])
+        # Already written the one way plates are (frontdesk.fields.PlateField).
+        plate = self.cleaned_data["plate"]
         site_id = self.instance.resident.site_id if self.instance.resident_id else None
         taken = Vehicle.objects.filter(site_id=site_id, plate=plate).exclude(pk=self.instance.pk)
         if site_id and taken.exists():
@@ -102,32 +100,17 @@ class ResidentAdmin(BigTableAdmin):
     def get_search_results(self, request, queryset, search_term):
         # The desk lookup's keys: one range scan of the term index per site, where
         # icontains over four columns read every resident of the supervisor's sites.
-        found = selectors.residents_search(queryset, searchable_site_ids(request), search_term)
+        found = residents_search(queryset, searchable_site_ids(request), search_term)
         return found, False
 
     @admin.display(description=_("phone"), ordering="phone")
     def masked_phone(self, resident: Resident) -> str:
         return mask_phone(resident.phone)
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        # The form shows phones and ID number in full, so opening it is a reveal: logged
-        # like one (the object is fetched through the scoped queryset first).
-        resident = self.get_object(request, object_id)
-        if resident is not None and request.method == "GET":
-            frontdesk_services.personal_data_access_log(
-                user=request.user,
-                site=resident.site,
-                obj=resident,
-                field="phone,phone2,id_number",
-                ip_address=request.META.get("REMOTE_ADDR"),
-                description=f"{resident} (admin)",
-            )
-        return super().change_view(request, object_id, form_url, extra_context)
-
     def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)
         # Name, phones or plates may have changed: the lookup's keys follow.
-        services.residents_reindex(resident_ids=[form.instance.pk])
+        residents_reindex(resident_ids=[form.instance.pk])
 
 
 @admin.register(Vehicle)
@@ -145,7 +128,7 @@ class VehicleAdmin(BigTableAdmin):
 
     def save_model(self, request, obj, form, change) -> None:
         super().save_model(request, obj, form, change)
-        services.residents_reindex(resident_ids=[obj.resident_id])
+        residents_reindex(resident_ids=[obj.resident_id])
 
 
 @admin.register(Bill)
@@ -161,9 +144,7 @@ class BillAdmin(BigTableAdmin):
     ordering = ["-id"]
 
     def get_search_results(self, request, queryset, search_term):
-        found = selectors.houses_search(
-            queryset, searchable_site_ids(request), search_term, field="house"
-        )
+        found = houses_search(queryset, searchable_site_ids(request), search_term, field="house")
         return found, False
 
 
@@ -186,27 +167,8 @@ class PaymentAdmin(BigTableAdmin):
         receipt = queryset.filter(receipt_no=receipt_no)
         if receipt_no and receipt.exists():
             return receipt, False
-        found = selectors.houses_search(
-            queryset, searchable_site_ids(request), search_term, field="house"
-        )
+        found = houses_search(queryset, searchable_site_ids(request), search_term, field="house")
         return found, False
-
-
-@admin.register(RecordRequest)
-class RecordRequestAdmin(BigTableAdmin):
-    list_display = ["created_at", "site", "asker_kind", "question", "referred_to", "created_by"]
-    # A date filter rather than a date hierarchy, and the sites' departments rather than
-    # those in use: both of those read every request of the sites on every view.
-    list_filter = [
-        SiteListFilter,
-        ("created_at", admin.DateFieldListFilter),
-        "asker_kind",
-        "channel",
-        ("referred_to", SiteScopedRelatedFilter),
-    ]
-    list_select_related = ["site", "referred_to", "created_by"]
-    search_fields = ["question", "answer", "asker_name"]
-    raw_id_fields = ["house", "resident", "created_by"]
 
 
 @admin.register(RosterImport)

@@ -5,10 +5,10 @@ from django.db.models.functions import Left
 
 from frontdesk.bench import LOOKUP_MS, BenchContext, Case, reference
 from frontdesk.models import Site
-from residents import selectors
 from residents.models import Resident, SearchTerm
+from residents.selectors import arrears as selectors
 
-STOCK_ADMIN_RESIDENTS = "/__bench__/stock-admin/residents/resident/"
+STOCK_ADMIN_RESIDENTS = "/__bench__/residents/stock-admin/residents/resident/"
 
 # The headers of the request the lookup page sends while the clerk types.
 PARTIAL = {"HX-Request": "true", "HX-Target": "lookup-results"}
@@ -71,7 +71,7 @@ def cases(context: BenchContext) -> list:
                 slow=True,
             ),
             # What a supervisor would have instead of the desk: Django admin's changelist
-            # with its stock search (icontains over the same fields; frontdesk.bench_urls).
+            # with its stock search (icontains over the same fields; residents.bench_urls).
             # First, so that the lookup's ratio to it is known when its line is printed.
             reference(
                 stock,
@@ -95,7 +95,6 @@ def cases(context: BenchContext) -> list:
     house = debtor["house"] if debtor else site.houses.order_by("id").values("id")[0]["id"]
     found += [
         Case("records: house page (debtor)", f"/residents/houses/{house}/"),
-        Case("records: request log", "/residents/requests/"),
         Case("records: arrears list", "/residents/arrears/"),
         *[
             Case(f"records: data quality {section}", "/residents/quality/", {"section": section})
@@ -103,20 +102,6 @@ def cases(context: BenchContext) -> list:
         ],
         # Importing rosters is the supervisor's (residents.import_roster).
         Case("records: import page", "/residents/import/", user="supervisor"),
-        Case(
-            "records: record a request (POST)",
-            "/residents/requests/new/",
-            {
-                "house": house,
-                "asker_kind": "resident",
-                "asker_name": "",
-                "channel": "in_person",
-                "question": "本月物业费可以在前台刷卡缴纳吗？",
-                "answer": "可以，前台支持刷卡和扫码。",
-            },
-            method="post",
-            status=302,
-        ),
         # Admin's changelists of the big tables, as the site's supervisor: reported, no
         # budget (the issue sets none) and no query cap (Django's pages, not ours).
         *[
@@ -128,7 +113,7 @@ def cases(context: BenchContext) -> list:
                 max_queries=None,
                 slow=True,
             )
-            for model in ("resident", "house", "bill", "payment", "recordrequest")
+            for model in ("resident", "house", "bill", "payment")
         ],
         # Their searches by house code, on the lookup's keys as the resident search is.
         *[

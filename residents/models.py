@@ -1,29 +1,11 @@
-from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models.functions import Right
 from django.utils.translation import gettext_lazy as _
 
+from frontdesk.fields import IdNumberField, PhoneField, PlateField
 from frontdesk.models import Site
-from frontdesk.scoping import SiteScopedQuerySet
-
-
-def check_same_site(obj: models.Model, *relations: str) -> None:
-    """Refuse a row whose related rows belong to another site than its own.
-
-    A supervisor of two sites can pick from both in admin; a bill of site A for a house
-    of site B would show on the wrong desk.
-    """
-    site_id = getattr(obj, "site_id", None)
-    for name in relations:
-        related_id = getattr(obj, f"{name}_id", None)
-        if related_id is None:
-            continue
-        related = getattr(obj, name)
-        if site_id is None:
-            site_id = related.site_id
-        elif related.site_id != site_id:
-            raise ValidationError({name: _("This belongs to another site than the record itself.")})
+from frontdesk.scoping import SiteScopedQuerySet, check_same_site
 
 
 def house_label(building_number: int, building_name: str, unit: int, room: str) -> str:
@@ -132,9 +114,9 @@ class Resident(models.Model):
     name_initials = models.CharField(
         _("pinyin initials"), max_length=50, blank=True, editable=False
     )
-    phone = models.CharField(_("phone"), max_length=20, blank=True)
-    phone2 = models.CharField(_("second phone"), max_length=20, blank=True)
-    id_number = models.CharField(_("ID number"), max_length=18, blank=True)
+    phone = PhoneField(_("phone"), blank=True)
+    phone2 = PhoneField(_("second phone"), blank=True)
+    id_number = IdNumberField(_("ID number"), blank=True)
     notes = models.TextField(_("notes"), blank=True)
     houses = models.ManyToManyField(
         House, verbose_name=_("houses"), through="Occupancy", related_name="residents"
@@ -206,7 +188,7 @@ class Vehicle(models.Model):
     resident = models.ForeignKey(
         Resident, verbose_name=_("owner"), on_delete=models.CASCADE, related_name="vehicles"
     )
-    plate = models.CharField(_("plate number"), max_length=10)
+    plate = PlateField(_("plate number"))
     parking_space = models.ForeignKey(
         House,
         verbose_name=_("parking space"),
@@ -396,74 +378,6 @@ class Payment(models.Model):
 
     def clean(self) -> None:
         check_same_site(self, "house", "bill")
-
-
-class RecordRequest(models.Model):
-    """查询登记: what someone asked the desk about a house or resident, and the answer."""
-
-    class Asker(models.TextChoices):
-        RESIDENT = "resident", _("Resident")
-        CALLER = "caller", _("Caller")
-        VISITOR = "visitor", _("Visitor")
-
-    class Channel(models.TextChoices):
-        IN_PERSON = "in_person", _("In person")
-        PHONE = "phone", _("Phone")
-
-    site = models.ForeignKey(
-        Site, verbose_name=_("site"), on_delete=models.CASCADE, related_name="+"
-    )
-    house = models.ForeignKey(
-        House,
-        verbose_name=_("house"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="requests",
-    )
-    resident = models.ForeignKey(
-        Resident,
-        verbose_name=_("resident"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="requests",
-    )
-    asker_kind = models.CharField(
-        _("asked by"), max_length=10, choices=Asker.choices, default=Asker.RESIDENT
-    )
-    asker_name = models.CharField(_("name of the person asking"), max_length=50, blank=True)
-    channel = models.CharField(
-        _("channel"), max_length=10, choices=Channel.choices, default=Channel.IN_PERSON
-    )
-    question = models.TextField(_("question"), max_length=2000)
-    answer = models.TextField(_("answer given"), max_length=2000, blank=True)
-    referred_to = models.ForeignKey(
-        "frontdesk.Department",
-        verbose_name=_("referred to"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    created_by = models.ForeignKey(
-        "frontdesk.User", verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True, db_index=True)
-
-    objects = SiteScopedQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("records request")
-        verbose_name_plural = _("records requests")
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["site", "-created_at"], name="recordrequest_site_date")]
-
-    def __str__(self) -> str:
-        return self.question[:30]
-
-    def clean(self) -> None:
-        check_same_site(self, "house", "resident", "referred_to")
 
 
 def roster_upload_path(instance, filename: str) -> str:

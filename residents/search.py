@@ -11,6 +11,7 @@ from functools import lru_cache
 
 from pypinyin import lazy_pinyin
 
+from frontdesk.personal import normalize_plate
 from residents.models import SearchTerm
 
 MAX_QUERY = 64  # longer input is cut: no name, phone or house code is longer
@@ -27,10 +28,6 @@ def name_search_keys(name: str) -> tuple[str, str]:
     """Full pinyin and initials of a name: 张三丰 → ("zhangsanfeng", "zsf")."""
     syllables = name_syllables(name)
     return "".join(syllables)[:200], "".join(s[0] for s in syllables)[:50]
-
-
-def normalize_plate(value: str) -> str:
-    return re.sub(r"[\s·•\-]", "", value or "").upper()
 
 
 def terms_for(name: str, phones: list[str], plates: list[str] = ()) -> list[tuple[str, int, int]]:

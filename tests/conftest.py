@@ -1,6 +1,8 @@
 from types import SimpleNamespace
+from urllib.parse import urlsplit
 
 import pytest
+from django.conf import settings
 from django.http import HttpRequest
 from django.test import Client
 
@@ -8,6 +10,30 @@ from frontdesk import roles
 from frontdesk.celery import app as celery_app
 from residents.models import RosterImport
 from tests import factories
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Under `pytest -n N` (pytest-xdist) each worker has a test database of its own
+    # (pytest-django's test_<name>_gw0, _gw1, …); give each a Redis database of its own
+    # too, counting down from TEST_REDIS_URL's, or one worker's Celery tests would take
+    # another's messages. Processes a test starts are handed this URL as it is.
+    worker = getattr(config, "workerinput", {}).get("workerid")
+    if worker:
+        url = urlsplit(settings.CELERY_BROKER_URL)
+        db = int(url.path.strip("/") or 0) - int(worker.removeprefix("gw"))
+        if db < 0:
+            raise pytest.UsageError(f"no Redis database left for {worker}: use fewer workers")
+        settings.CELERY_BROKER_URL = url._replace(path=f"/{db}").geturl()
+        celery_app.conf.broker_url = settings.CELERY_BROKER_URL
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # A real browser takes seconds per test: `-m "not slow"` leaves browser tests out
+    # without every browser module having to say so twice. tryfirst: before `-m` selects.
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -61,6 +87,12 @@ def engineer(site_a):
 @pytest.fixture
 def clerk_client(client, clerk):
     client.force_login(clerk)
+    return client
+
+
+@pytest.fixture
+def supervisor_client(client, supervisor):
+    client.force_login(supervisor)
     return client
 
 

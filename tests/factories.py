@@ -1,16 +1,20 @@
-"""Small builders for test data: sites, staff of each role, houses and residents."""
+"""Builders for test data, one per model: sites, staff of each role, houses, residents and
+bills, visits, inquiries and parcels."""
 
 from __future__ import annotations
 
 import itertools
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
+
+from django.utils import timezone
 
 from frontdesk import roles, services
 from frontdesk.models import Site, User
 from residents.models import Bill, Building, FeeKind, House, Occupancy, Resident
 from residents.search import name_search_keys
-from residents.services import residents_reindex
+from residents.services.search_keys import residents_reindex
+from visitors.models import Inquiry, Parcel, Visit, VisitPurpose
 
 PASSWORD = "test-password-123"
 _counter = itertools.count(1)
@@ -80,30 +84,95 @@ def make_overdue_bills(house: House, months: int = 1, amount: str = "300.00") ->
         )
 
 
+def purpose(name: str = "走亲访友") -> VisitPurpose:
+    """One of the visit purposes the migration creates."""
+    return VisitPurpose.objects.get(name=name)
+
+
 def make_visit(
     site: Site,
     clerk: User,
     name: str = "李四",
     phone: str = "13912345678",
+    *,
     house: House | None = None,
-    checked_in_at=None,
-    stay_minutes: int = 60,
+    at: datetime | None = None,
+    expected_stay: int = 60,
+    stay: timedelta | None = None,
+    purpose_name: str = "走亲访友",
+    exit: str = Visit.Exit.DESK,
     **fields,
-):
-    """A visit on site now (or since ``checked_in_at``), registered by ``clerk``."""
-    from django.utils import timezone
-
-    from visitors.models import Visit, VisitPurpose
-
-    checked_in_at = checked_in_at or timezone.now()
+) -> Visit:
+    """A visit registered by ``clerk`` ``at`` (now by default), expected to stay
+    ``expected_stay`` minutes: still on site, or checked out by ``clerk`` through ``exit``
+    after ``stay``. ``fields`` are other Visit fields (resident, plate, id_number, …)."""
+    at = at or timezone.now()
+    out = at + stay if stay is not None else None
     return Visit.objects.create(
         site=site,
         visitor_name=name,
         visitor_phone=phone,
-        purpose=fields.pop("purpose", None) or VisitPurpose.objects.order_by("sort_order").first(),
+        purpose=purpose(purpose_name),
         house=house,
-        checked_in_at=checked_in_at,
-        expected_out_at=checked_in_at + timedelta(minutes=stay_minutes),
+        checked_in_at=at,
+        expected_out_at=at + timedelta(minutes=expected_stay),
         checked_in_by=clerk,
+        checked_out_at=out,
+        checked_out_by=clerk if out else None,
+        exit=exit if out else "",
         **fields,
+    )
+
+
+def make_inquiry(
+    site: Site,
+    clerk: User,
+    *,
+    at: datetime | None = None,
+    phone: str = "13712345678",
+    referred_to: str = "",
+    referral_done: bool = False,
+) -> Inquiry:
+    """A phone inquiry recorded by ``clerk``: answered at the desk, or referred to the
+    department named ``referred_to`` (and handled there when ``referral_done``)."""
+    if referred_to:
+        question, answer = "楼道灯坏了", ""
+    else:
+        question, answer = "小区停车月卡怎么办理？", "带行驶证到前台办理。"
+    return Inquiry.objects.create(
+        site=site,
+        channel=Inquiry.Channel.PHONE,
+        asker_name="陈女士",
+        asker_phone=phone,
+        question=question,
+        answer=answer,
+        referred_to=site.departments.get(name=referred_to) if referred_to else None,
+        referral_done_at=timezone.now() if referral_done else None,
+        created_by=clerk,
+        created_at=at or timezone.now(),
+    )
+
+
+def make_parcel(
+    site: Site,
+    clerk: User,
+    house: House,
+    *,
+    tracking: str = "SF1234567890",
+    days_ago: int = 0,
+    collected: bool = False,
+) -> Parcel:
+    """A parcel received by ``clerk`` ``days_ago`` days ago, waiting or (``collected``)
+    handed over just now."""
+    now = timezone.now()
+    return Parcel.objects.create(
+        site=site,
+        house=house,
+        recipient_name="张三丰",
+        courier=Parcel.Courier.SF,
+        tracking_number=tracking,
+        shelf="A-01",
+        received_at=now - timedelta(days=days_ago),
+        received_by=clerk,
+        collected_at=now if collected else None,
     )

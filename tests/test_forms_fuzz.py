@@ -19,6 +19,9 @@ from hypothesis import strategies as st
 from frontdesk.middleware import SESSION_SITE_ID
 from tests.test_access_matrix import EXPECTED, RULES, pages_in_urlconf, url_of
 
+# Hypothesis walks every form of every page: a couple of minutes.
+pytestmark = pytest.mark.slow
+
 ROLES = ["anonymous", "clerk", "supervisor"]
 # Logging out would end the very session the rest of the run uses; it takes no input.
 SKIP_ACTIONS = {"/accounts/logout/", "/admin/logout/"}

@@ -11,19 +11,13 @@ from django.contrib import admin
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from frontdesk import services as frontdesk_services
 from frontdesk.admin import (
     BigTableAdmin,
     SiteListFilter,
     SiteScopedAdmin,
     SiteScopedRelatedFilter,
 )
-from frontdesk.personal import (
-    canonical_phone,
-    is_valid_id_number,
-    is_valid_phone,
-    mask_phone,
-)
+from frontdesk.personal import canonical_phone, mask_phone, normalize_plate
 from visitors.models import (
     Inquiry,
     Parcel,
@@ -33,11 +27,6 @@ from visitors.models import (
     WatchEntry,
     WatchHit,
 )
-from visitors.validators import is_valid_plate, normalize_plate
-
-PHONE_ERROR = _("Not a Chinese phone number: 11 digits starting with 1, or a landline.")
-PLATE_ERROR = _("Not a plate number: write it as 浙A12345 or 浙AD12345.")
-ID_NUMBER_ERROR = _("Not a valid ID number: 18 characters, and the last one must match the check.")
 
 
 def person_search(term: str, name: str, phone: str, plate: str | None = None) -> Q:
@@ -52,27 +41,6 @@ def person_search(term: str, name: str, phone: str, plate: str | None = None) ->
     if plate:
         condition |= Q(**{plate: normalize_plate(term)})
     return condition
-
-
-class PersonalDataOpenedLog:
-    """Opening a change form shows its phone and ID numbers in full: logged as a reveal,
-    as residents' admin does (the object is fetched through the scoped queryset first)."""
-
-    personal_fields: tuple[str, ...] = ()
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        obj = self.get_object(request, object_id)
-        shown = [f for f in self.personal_fields if obj is not None and getattr(obj, f)]
-        if shown and request.method == "GET":
-            frontdesk_services.personal_data_access_log(
-                user=request.user,
-                site=obj.site,
-                obj=obj,
-                field=",".join(shown),
-                ip_address=request.META.get("REMOTE_ADDR"),
-                description=f"{obj} (admin)",
-            )
-        return super().change_view(request, object_id, form_url, extra_context)
 
 
 @admin.register(VisitPurpose)
@@ -94,68 +62,25 @@ class ReceptionSettingsAdmin(SiteScopedAdmin):
         return ["site"] if obj is not None else []
 
 
-class CheckedPersonalFieldsForm(forms.ModelForm):
-    """Phones, ID numbers and plates checked as the desk checks them and stored in the same
-    form (so that the watch list, the register and the returning-visitor lookup compare
-    equal); an error beside the field otherwise."""
-
-    phone_fields: tuple[str, ...] = ()
-    id_number_fields: tuple[str, ...] = ()
-    plate_fields: tuple[str, ...] = ()
-
-    def clean(self):
-        data = super().clean()
-        checks = [
-            (self.phone_fields, canonical_phone, is_valid_phone, PHONE_ERROR),
-            (
-                self.id_number_fields,
-                lambda v: v.strip().upper(),
-                is_valid_id_number,
-                ID_NUMBER_ERROR,
-            ),
-            (self.plate_fields, normalize_plate, is_valid_plate, PLATE_ERROR),
-        ]
-        for names, normalize, valid, error in checks:
-            for name in names:
-                if data.get(name):
-                    value = normalize(data[name])
-                    if valid(value):
-                        data[name] = value
-                    else:
-                        self.add_error(name, error)
-        return data
-
-
-class WatchEntryForm(CheckedPersonalFieldsForm):
-    phone_fields = ("phone",)
-    id_number_fields = ("id_number",)
-    plate_fields = ("plate",)
-
+class WatchEntryForm(forms.ModelForm):
+    # Phones, ID numbers and plates are checked, and written the one way the register and
+    # the returning-visitor lookup compare, by their fields (frontdesk.fields).
     class Meta:
         model = WatchEntry
         fields = ["site", "name", "phone", "id_number", "plate", "action", "reason", "is_active"]
 
     def clean(self):
         data = super().clean()
-        if not any(data.get(f) for f in ("name", "phone", "id_number", "plate")):
+        # A number typed wrong already has its message beside it.
+        fields = ("name", "phone", "id_number", "plate")
+        if not any(data.get(f) or f in self.errors for f in fields):
             raise forms.ValidationError(_("Give a name, phone, ID number or plate to watch for."))
         return data
 
 
-class VisitAdminForm(CheckedPersonalFieldsForm):
-    phone_fields = ("visitor_phone",)
-    id_number_fields = ("id_number",)
-    plate_fields = ("plate",)
-
-
-class InquiryAdminForm(CheckedPersonalFieldsForm):
-    phone_fields = ("asker_phone",)
-
-
 @admin.register(WatchEntry)
-class WatchEntryAdmin(PersonalDataOpenedLog, SiteScopedAdmin):
+class WatchEntryAdmin(SiteScopedAdmin):
     form = WatchEntryForm
-    personal_fields = ("phone", "id_number")
     list_display = [
         "__str__",
         "masked_phone",
@@ -215,9 +140,7 @@ class OnSiteFilter(admin.SimpleListFilter):
 
 
 @admin.register(Visit)
-class VisitAdmin(PersonalDataOpenedLog, BigTableAdmin):
-    form = VisitAdminForm
-    personal_fields = ("visitor_phone", "id_number")
+class VisitAdmin(BigTableAdmin):
     list_display = [
         "checked_in_at",
         "visitor_name",
@@ -255,9 +178,7 @@ class VisitAdmin(PersonalDataOpenedLog, BigTableAdmin):
 
 
 @admin.register(Inquiry)
-class InquiryAdmin(PersonalDataOpenedLog, BigTableAdmin):
-    form = InquiryAdminForm
-    personal_fields = ("asker_phone",)
+class InquiryAdmin(BigTableAdmin):
     list_display = [
         "created_at",
         "channel",
@@ -277,7 +198,7 @@ class InquiryAdmin(PersonalDataOpenedLog, BigTableAdmin):
     list_select_related = ["site", "house__building", "referred_to"]
     search_fields = ["asker_name"]
     search_help_text = _("Name (beginning) or whole phone")
-    raw_id_fields = ["house"]
+    raw_id_fields = ["house", "resident"]
     readonly_fields = ["created_by", "referral_done_by", "personal_data_erased_at"]
 
     @admin.display(description=_("phone"), ordering="asker_phone")

@@ -9,11 +9,6 @@ class VisitorsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from frontdesk import revealable
-        from visitors.models import Inquiry, Visit
-
-        revealable.register(Visit, visitor_phone=revealable.PHONE, id_number=revealable.ID_NUMBER)
-        revealable.register(Inquiry, asker_phone=revealable.PHONE)
         post_migrate.connect(ensure_purposes_after_migrate, sender=self)
 
 

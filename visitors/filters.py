@@ -4,9 +4,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from frontdesk.filters import DateRangeFilterSet
-from frontdesk.personal import canonical_phone, is_valid_phone
-from visitors.models import Visit, VisitPurpose
-from visitors.validators import normalize_plate
+from frontdesk.models import Department, Site
+from frontdesk.personal import normalize_plate, whole_phone
+from visitors.forms.inquiries import CHANNEL_CHOICES
+from visitors.models import Inquiry, Visit, VisitPurpose
 
 
 class VisitFilter(DateRangeFilterSet):
@@ -49,7 +50,45 @@ class VisitFilter(DateRangeFilterSet):
         value = value.strip()
         condition = Q(visitor_name__startswith=value) | Q(plate=normalize_plate(value))
         # A whole phone, in the one form phones are stored in.
-        phone = canonical_phone(value)
-        if is_valid_phone(phone):
+        if phone := whole_phone(value):
             condition |= Q(visitor_phone=phone)
+        return queryset.filter(condition)
+
+
+class InquiryFilter(DateRangeFilterSet):
+    referred_to = django_filters.ModelChoiceFilter(
+        label=_("Referred to"), queryset=Department.objects.none(), empty_label=_("All")
+    )
+    channel = django_filters.ChoiceFilter(
+        label=_("Came or called"), choices=CHANNEL_CHOICES, empty_label=_("All")
+    )
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="search",
+        max_length=64,
+        widget=forms.TextInput(attrs={"placeholder": _("Question, answer, name or whole phone")}),
+    )
+
+    class Meta:
+        model = Inquiry
+        fields = ["since", "until", "referred_to", "channel", "q"]
+
+    def __init__(self, *args, site: Site, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["referred_to"].queryset = Department.objects.for_site(site)
+        # The quick form on the same page has fields of the same names.
+        self.form.auto_id = "id_filter_%s"
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        condition = (
+            Q(question__icontains=value)
+            | Q(answer__icontains=value)
+            | Q(asker_name__icontains=value)
+        )
+        # A whole phone, in the one form phones are stored in.
+        if phone := whole_phone(value):
+            condition |= Q(asker_phone=phone)
         return queryset.filter(condition)

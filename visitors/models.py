@@ -13,9 +13,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from frontdesk.fields import IdNumberField, PhoneField, PlateField
 from frontdesk.models import Site
-from frontdesk.scoping import SiteScopedQuerySet
-from residents.models import check_same_site
+from frontdesk.scoping import SiteScopedQuerySet, check_same_site
 
 DEFAULT_RETENTION_DAYS = 30
 DEFAULT_PARCEL_OVERDUE_DAYS = 3
@@ -104,8 +104,8 @@ class Visit(models.Model):
     )
     visitor_name = models.CharField(_("visitor's name"), max_length=50)
     # Empty once the retention period has passed (see ``personal_data_erased_at``).
-    visitor_phone = models.CharField(_("visitor's phone"), max_length=20, blank=True)
-    id_number = models.CharField(_("ID number"), max_length=18, blank=True)
+    visitor_phone = PhoneField(_("visitor's phone"), blank=True)
+    id_number = IdNumberField(_("ID number"), blank=True)
     party_size = models.PositiveSmallIntegerField(
         _("party size"), default=1, validators=[MinValueValidator(1), MaxValueValidator(99)]
     )
@@ -128,7 +128,7 @@ class Visit(models.Model):
         blank=True,
         related_name="+",
     )
-    plate = models.CharField(_("vehicle plate"), max_length=10, blank=True)
+    plate = PlateField(_("vehicle plate"), blank=True)
     expected_out_at = models.DateTimeField(_("expected to leave by"))
     notes = models.CharField(_("notes"), max_length=500, blank=True)
     pass_token = models.CharField(max_length=20, unique=True, default=new_pass_token)
@@ -220,9 +220,9 @@ class WatchEntry(models.Model):
         Site, verbose_name=_("site"), on_delete=models.CASCADE, related_name="+"
     )
     name = models.CharField(_("name"), max_length=50, blank=True)
-    phone = models.CharField(_("phone"), max_length=20, blank=True)
-    id_number = models.CharField(_("ID number"), max_length=18, blank=True)
-    plate = models.CharField(_("vehicle plate"), max_length=10, blank=True)
+    phone = PhoneField(_("phone"), blank=True)
+    id_number = IdNumberField(_("ID number"), blank=True)
+    plate = PlateField(_("vehicle plate"), blank=True)
     action = models.CharField(
         _("action"), max_length=10, choices=Action.choices, default=Action.ESCALATE
     )
@@ -298,11 +298,19 @@ class WatchHit(models.Model):
 
 
 class Inquiry(models.Model):
-    """咨询接待: who came or called, about what, the answer, and any referral."""
+    """咨询/查询登记: a question put to the desk — by someone who came or called, at
+    reception or about a house being looked up — answered there or referred to a
+    department, with the department's reply. The one record of work the desk sends to a
+    department (a department's inbox is ``selectors.inquiries.referral_list``)."""
 
     class Channel(models.TextChoices):
         WALK_IN = "walk_in", _("Walk-in")
         PHONE = "phone", _("Phone")
+
+    class Asker(models.TextChoices):
+        RESIDENT = "resident", _("Resident")
+        CALLER = "caller", _("Caller")
+        VISITOR = "visitor", _("Visitor")
 
     site = models.ForeignKey(
         Site, verbose_name=_("site"), on_delete=models.CASCADE, related_name="+"
@@ -311,7 +319,7 @@ class Inquiry(models.Model):
         _("channel"), max_length=10, choices=Channel.choices, default=Channel.WALK_IN
     )
     asker_name = models.CharField(_("name"), max_length=50, blank=True)
-    asker_phone = models.CharField(_("phone"), max_length=20, blank=True)
+    asker_phone = PhoneField(_("phone"), blank=True)
     house = models.ForeignKey(
         "residents.House",
         verbose_name=_("house"),
@@ -319,6 +327,22 @@ class Inquiry(models.Model):
         null=True,
         blank=True,
         related_name="inquiries",
+    )
+    # The resident asked about (or asking), when the question came from their record.
+    resident = models.ForeignKey(
+        "residents.Resident",
+        verbose_name=_("resident"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="inquiries",
+    )
+    # Who asked, as the request log (查询登记) recorded it before it became one with the
+    # inquiries; kept for those records. The form records the name and, when the question
+    # came from a resident's record, the resident.
+    # (A default in the database too: the demo and bench data are COPYed without it.)
+    asker_kind = models.CharField(
+        _("asked by"), max_length=10, choices=Asker.choices, blank=True, default="", db_default=""
     )
     question = models.TextField(_("question"), max_length=2000)
     answer = models.TextField(_("answer given"), max_length=2000, blank=True)
@@ -367,7 +391,7 @@ class Inquiry(models.Model):
         return self.question[:30]
 
     def clean(self) -> None:
-        check_same_site(self, "house", "referred_to")
+        check_same_site(self, "house", "resident", "referred_to")
 
 
 class Parcel(models.Model):

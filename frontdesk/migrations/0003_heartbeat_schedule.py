@@ -11,10 +11,10 @@ def schedule(apps, schema_editor):
 
 
 def unschedule(apps, schema_editor):
-    from frontdesk.schedules import SCHEDULES
+    from frontdesk.schedules import all_schedules
 
     apps.get_model("django_celery_beat", "PeriodicTask").objects.filter(
-        task__in=[s.task for s in SCHEDULES]
+        task__in=[s.task for s in all_schedules()]
     ).delete()
 
 

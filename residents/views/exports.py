@@ -13,8 +13,9 @@ from frontdesk.personal import mask_phone
 from frontdesk.roles import USE_DESK
 from frontdesk.services import personal_data_access_log
 from frontdesk.xlsx import Sheet, xlsx_response
-from residents import selectors
 from residents.models import Occupancy
+from residents.selectors.arrears import arrears_houses, arrears_totals
+from residents.selectors.lookup import lookup
 
 EXPORT_LIMIT = 1000
 # Taking every full phone number away in one file is for those trusted with the whole
@@ -51,7 +52,7 @@ def owners(house) -> list:
 @site_view(USE_DESK)
 def lookup_export(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")
-    result = selectors.lookup(request.site, query, limit=EXPORT_LIMIT)
+    result = lookup(request.site, query, limit=EXPORT_LIMIT)
     export = _("Lookup “%(q)s”") % {"q": result.query}
     phone = phone_format(request, export, len(result.residents) + len(result.houses))
     residents = Sheet(
@@ -86,9 +87,7 @@ def lookup_export(request: HttpRequest) -> HttpResponse:
 @never_cache
 @site_view(USE_DESK)
 def arrears_export(request: HttpRequest) -> HttpResponse:
-    houses = selectors.arrears_houses(
-        request.site, selectors.arrears_totals(request.site), with_occupants=True
-    )
+    houses = arrears_houses(request.site, arrears_totals(request.site), with_occupants=True)
     phone = phone_format(request, _("Arrears list"), len(houses))
     sheet = Sheet(
         _("Arrears"),

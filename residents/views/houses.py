@@ -6,28 +6,28 @@ from django.views.decorators.cache import never_cache
 from frontdesk.access import site_view
 from frontdesk.areas import area
 from frontdesk.roles import USE_DESK
-from residents import selectors
-from residents.forms import RecordRequestForm
+from frontdesk.selectors import panels_for
 from residents.models import FeeKind
+from residents.selectors.arrears import house_arrears
+from residents.selectors.houses import house_bill_months, house_detail
 
 
 @never_cache
 @site_view(USE_DESK)
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    house = selectors.house_detail(request.site, pk)
-    form = RecordRequestForm(site=request.site, initial={"house": house.pk})
-    fee_kinds, bill_months = selectors.house_bill_months(house)
+    house = house_detail(request.site, pk)
+    fee_kinds, bill_months = house_bill_months(house)
     return render(
         request,
         "residents/house.html",
         {
             "area": area("residents"),
             "house": house,
-            "arrears": selectors.house_arrears(house),
+            "arrears": house_arrears(house),
             "fee_kinds": [FeeKind(k).label for k in fee_kinds],
             "bill_months": [(m, m.cells(fee_kinds)) for m in bill_months],
-            "requests": selectors.house_requests(house),
-            "form": form,
+            # What the other areas know of this house: its inquiries, parcels waiting, ….
+            "panels": panels_for(request.site, request.user, house),
             "today": timezone.localdate(),
         },
     )

@@ -6,8 +6,8 @@ from django.views.decorators.cache import never_cache
 from frontdesk.access import site_view
 from frontdesk.areas import area
 from frontdesk.roles import USE_DESK
-from residents import selectors
 from residents.search import MAX_QUERY
+from residents.selectors.lookup import lookup
 
 
 def house_url_prefix() -> str:
@@ -19,7 +19,7 @@ def house_url_prefix() -> str:
 def index(request: HttpRequest) -> HttpResponse:
     """The one lookup box; htmx asks for the results alone while the clerk types."""
     raw = request.GET.get("q", "")
-    result = selectors.lookup(request.site, raw)
+    result = lookup(request.site, raw)
     context = {
         "area": area("residents"),
         "q": raw[:MAX_QUERY],

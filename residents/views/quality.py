@@ -7,7 +7,7 @@ from django.views.decorators.cache import never_cache
 from frontdesk.access import site_view
 from frontdesk.areas import area
 from frontdesk.roles import USE_DESK
-from residents import selectors
+from residents.selectors import quality as selectors
 
 PAGE_SIZE = 20
 SECTIONS = {

@@ -11,9 +11,11 @@ from frontdesk.areas import area
 from frontdesk.scoping import get_for_site_or_404
 from frontdesk.uploads import file_response
 from frontdesk.xlsx import Sheet, xlsx_response
-from residents import roster
-from residents.forms import RosterUploadForm
+from residents.forms.roster import RosterUploadForm
 from residents.models import RosterImport
+from residents.roster.specs import SPECS, template_columns
+from residents.selectors.roster import roster_imports, roster_preview
+from residents.services.roster import RosterImportRefused, roster_import, roster_upload
 
 RECENT = 10
 
@@ -25,7 +27,7 @@ def upload(request: HttpRequest) -> HttpResponse:
         return template_download(request.GET["template"])
     form = RosterUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        imported, result = roster.roster_upload(
+        imported, result = roster_upload(
             site=request.site,
             user=request.user,
             kind=form.cleaned_data["kind"],
@@ -35,7 +37,7 @@ def upload(request: HttpRequest) -> HttpResponse:
             return redirect("residents:import_preview", pk=imported.pk)
         form.add_error("file", result.file_error)
     kinds = [
-        (kind, label, roster.SPECS[kind].required, roster.SPECS[kind].optional_columns)
+        (kind, label, SPECS[kind].required, SPECS[kind].optional_columns)
         for kind, label in RosterImport.Kind.choices
     ]
     return render(
@@ -45,18 +47,18 @@ def upload(request: HttpRequest) -> HttpResponse:
             "area": area("residents"),
             "form": form,
             "kinds": kinds,
-            "recent": roster.roster_imports(request.site)[:RECENT],
+            "recent": roster_imports(request.site)[:RECENT],
         },
     )
 
 
 def template_download(kind: str) -> HttpResponse:
-    if kind not in roster.SPECS:
+    if kind not in SPECS:
         raise Http404
     name = RosterImport.Kind(kind).label
     return xlsx_response(
         _("%(kind)s import template.xlsx") % {"kind": name},
-        Sheet(str(name), roster.template_columns(kind)),
+        Sheet(str(name), template_columns(kind)),
     )
 
 
@@ -64,11 +66,11 @@ def template_download(kind: str) -> HttpResponse:
 @site_view("residents.import_roster")
 def preview(request: HttpRequest, pk: int) -> HttpResponse:
     """GET re-checks the stored file and shows it; POST imports it (all or nothing)."""
-    imported = get_for_site_or_404(roster.roster_imports(request.site), request.site, pk=pk)
+    imported = get_for_site_or_404(roster_imports(request.site), request.site, pk=pk)
     if request.method == "POST":
         try:
-            imported = roster.roster_import(site=request.site, pk=imported.pk)
-        except roster.RosterImportRefused as refused:
+            imported = roster_import(site=request.site, pk=imported.pk)
+        except RosterImportRefused as refused:
             messages.error(request, str(refused))
         else:
             messages.success(
@@ -79,7 +81,7 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("residents:import_preview", pk=imported.pk)
     result = None
     if imported.status == RosterImport.Status.PREVIEWED:
-        result = roster.roster_preview(site=request.site, roster=imported)
+        result = roster_preview(site=request.site, roster=imported)
     return render(
         request,
         "residents/import_preview.html",

@@ -124,3 +124,44 @@ def test_it_logs_a_parcel_and_hands_it_over(
     parcel = Parcel.objects.get()
     assert parcel.collected_by_name == "张三丰" and parcel.handed_over_by == clerk
     assert console_errors == []
+
+
+def test_a_referral_made_from_the_house_page_is_answered_by_the_department(
+    page, live_server, log_in, console_errors, clerk, engineer, house
+):
+    log_in(clerk)
+    page.goto(f"/residents/houses/{house.pk}/")
+    form = page.locator("#inquiry-form")
+    expect(form.locator("#id_house")).to_have_value("3栋2单元1201")
+    form.locator("#id_channel_1").check()  # 来电
+    form.locator("#id_asker_name").fill("张三丰")
+    form.locator("#id_question").fill("楼道灯不亮，已经三天了")
+    form.locator("#id_referred_to").select_option(label="工程部")
+    form.get_by_role("button", name="登记").click()
+
+    # Back on the house page, the request listed as waiting for 工程部.
+    expect(page).to_have_url(f"{live_server.url}/residents/houses/{house.pk}/")
+    expect(page.locator(".alert-success")).to_contain_text("已登记并转交工程部")
+    listed = page.locator("#house-requests li").first
+    expect(listed).to_contain_text("楼道灯不亮")
+    expect(listed).to_contain_text("待处理")
+
+    # The engineer finds it among his department's referrals and answers it.
+    page.context.clear_cookies()
+    log_in(engineer)
+    expect(page.locator("#waiting-on-me")).to_contain_text("1")
+    page.locator("#waiting-on-me a").first.click()
+    referral = page.locator("#referrals tbody tr").first
+    expect(referral).to_contain_text("楼道灯不亮")
+    expect(referral).to_contain_text("3栋2单元1201")
+    referral.locator("textarea").fill("已更换灯泡。")
+    referral.get_by_role("button", name="处理完毕").click()
+    expect(page.locator(".alert-success")).to_contain_text("已标记为处理完毕")
+
+    # The desk sees the reply on the house page.
+    page.context.clear_cookies()
+    log_in(clerk)
+    page.goto(f"/residents/houses/{house.pk}/")
+    expect(page.locator("#house-requests li").first).to_contain_text("已更换灯泡。")
+    assert Inquiry.objects.get().referral_done_by == engineer
+    assert console_errors == []

@@ -26,6 +26,9 @@ from psycopg import sql
 
 from frontdesk.models import Heartbeat
 
+# Subprocesses of manage.py, pg_dump and pg_restore on a database of their own.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[2]
 SERVER_URL = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/frontdesk")
 

@@ -70,6 +70,7 @@ def test_it_uses_a_fixed_number_of_queries(client, db, django_assert_num_queries
         Inquiry.objects.create(
             site=site, question="路灯坏了", referred_to=department, created_by=user
         )
+    # The same three with 15 of each row.
     with django_assert_num_queries(3):
         html = client.get(DESK).content.decode()
     assert ">15<" in html

@@ -16,6 +16,8 @@ from frontdesk.tasks import heartbeat
 from tests.reliability.harness import CeleryProcesses, wait_for
 
 TASK_NAME = "frontdesk.heartbeat"
+# Real worker and beat processes.
+pytestmark = pytest.mark.slow
 
 
 def _beat_at():

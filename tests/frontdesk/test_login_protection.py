@@ -215,5 +215,8 @@ def test_it_refuses_a_locked_account_in_a_fixed_number_of_queries(
     client, clerk, django_assert_num_queries
 ):
     fail(client, clerk.username, 5)
+    # Axes, twice (its check, then its failure handler): the failures of the username and
+    # of the address; then the attempt updated, or the failure logged and counted, in a
+    # savepoint (4).
     with django_assert_num_queries(12):
         assert log_in(client, clerk.username).status_code == 429

@@ -146,6 +146,7 @@ def bench(db, monkeypatch):
     return out.getvalue()
 
 
+@pytest.mark.slow  # loads 1,500 houses
 def test_it_loads_a_small_company_scale(bench):
     loaded = counts()
     assert loaded["Site"] == 4
@@ -165,6 +166,7 @@ def test_it_loads_a_small_company_scale(bench):
     assert "Rows:" in bench and "residents_house" in bench and "1,500" in bench
 
 
+@pytest.mark.slow  # loads 1,500 houses
 def test_it_loads_a_year_of_reception_in_proportion_to_the_houses(bench):
     bench_sites = Site.objects.exclude(name__in=[spec.name for spec in demo.DEMO_SITES])
     # 1,000,000 visits, 50,000 inquiries and 100,000 parcels for 100,000 houses: here
@@ -188,6 +190,7 @@ def test_it_loads_a_year_of_reception_in_proportion_to_the_houses(bench):
     assert not old.exclude(visitor_phone="").exists()
 
 
+@pytest.mark.slow  # loads 1,500 houses
 def test_it_keeps_the_demo_logins_working(bench):
     assert Client().login(username="clerk", password="demo-pass-for-test")
     assert list(User.objects.get(username="clerk").sites.values_list("name", flat=True)) == [
@@ -197,6 +200,7 @@ def test_it_keeps_the_demo_logins_working(bench):
     assert User.objects.get(username="supervisor").sites.count() == 4
 
 
+@pytest.mark.slow  # loads 1,500 houses
 def test_it_does_not_double_the_data_when_run_again(bench):
     loaded = counts()
     out = StringIO()
@@ -208,6 +212,7 @@ def test_it_does_not_double_the_data_when_run_again(bench):
     assert User.objects.get(username="supervisor").sites.count() == 4
 
 
+@pytest.mark.slow  # loads 1,500 houses
 def test_the_load_checks_references_again_afterwards(bench):
     with connection.cursor() as cursor:
         cursor.execute("SHOW session_replication_role")

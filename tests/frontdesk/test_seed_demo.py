@@ -7,6 +7,9 @@ from frontdesk.models import Department, Site, User
 from residents.models import Building, House, Occupancy, Resident
 from visitors.models import Inquiry, Parcel, Visit, WatchEntry
 
+# Every test loads the whole demo.
+pytestmark = pytest.mark.slow
+
 
 def snapshot():
     return {

@@ -7,12 +7,6 @@ from frontdesk.celery import app as celery_app
 from tests.reliability.harness import CeleryProcesses, RedisServer
 
 
-def pytest_configure(config):
-    config.addinivalue_line(
-        "markers", "slow: starts real Redis and Celery processes; takes several seconds"
-    )
-
-
 @pytest.fixture
 def own_redis(monkeypatch, tmp_path):
     """A redis-server on a free port, the Celery app's broker for this test only.

@@ -13,9 +13,9 @@ from frontdesk.deferred import enqueue_on_commit
 from frontdesk.models import Heartbeat
 from frontdesk.selectors import HEARTBEAT_NAME
 from frontdesk.tasks import heartbeat
-from residents.models import RecordRequest
 from tests import factories
 from tests.reliability.harness import wait_for
+from visitors.models import Inquiry
 
 QUESTION = "物业费交到几月了？"
 
@@ -29,12 +29,12 @@ def _work_at_the_desk(client, house) -> None:
     lookup = client.get(reverse("residents:index"), {"q": "张三丰"})
     assert lookup.status_code == 200 and "138****8000" in lookup.content.decode()
     response = client.post(
-        reverse("residents:request_create"),
+        reverse("visitors:inquiry_create"),
         {
-            "house": house.pk,
+            "house": house.label,
             "asker_kind": "resident",
             "asker_name": "张三丰",
-            "channel": "in_person",
+            "channel": "walk_in",
             "question": QUESTION,
             "answer": "已交到本月。",
         },
@@ -57,7 +57,7 @@ def test_the_desk_works_through_an_outage_and_deferred_work_catches_up(
     started = time.monotonic()
     _work_at_the_desk(clerk_client, house)
     assert time.monotonic() - started < 3
-    assert RecordRequest.objects.filter(question=QUESTION).count() == 2
+    assert Inquiry.objects.filter(question=QUESTION).count() == 2
     started = time.monotonic()
     health = clerk_client.get("/healthz")
     assert time.monotonic() - started < 3

@@ -13,12 +13,6 @@ def roster_media(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
-@pytest.fixture
-def supervisor_client(client, supervisor):
-    client.force_login(supervisor)
-    return client
-
-
 def make_xlsx(*rows, merge: str = "") -> bytes:
     """An .xlsx whose first sheet holds these rows (the first is the header)."""
     workbook = Workbook()

@@ -68,7 +68,7 @@ def test_it_needs_login_and_the_desk_permission(client, engineer):
 
 @pytest.mark.parametrize("q", ["张", "1201"])
 def test_it_uses_the_same_number_of_queries_for_10_or_100_results(
-    clerk_client, site_a, django_assert_num_queries, django_assert_max_num_queries, q
+    clerk_client, site_a, django_assert_num_queries, q
 ):
     def load(n, offset):
         for i in range(offset, offset + n):
@@ -77,8 +77,9 @@ def test_it_uses_the_same_number_of_queries_for_10_or_100_results(
 
     load(10, 0)
     clerk_client.get(URL, {"q": q}, **HTMX)
-    with django_assert_max_num_queries(15) as few:
+    # Session, user, the lookup's one statement (residents or houses).
+    with django_assert_num_queries(3):
         clerk_client.get(URL, {"q": q}, **HTMX)
     load(90, 10)
-    with django_assert_num_queries(len(few.captured_queries)):
+    with django_assert_num_queries(3):
         clerk_client.get(URL, {"q": q}, **HTMX)

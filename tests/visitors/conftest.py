@@ -10,9 +10,3 @@ def house_a(site_a):
     house = factories.make_house(site_a)
     factories.make_resident(site_a, "张三丰", "13800138000", house=house)
     return house
-
-
-@pytest.fixture
-def supervisor_client(client, supervisor):
-    client.force_login(supervisor)
-    return client

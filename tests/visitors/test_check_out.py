@@ -5,10 +5,12 @@ import threading
 import pytest
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
+from frontdesk.conflicts import Conflict
 from tests import factories
 from visitors.models import Visit
-from visitors.services.visits import AlreadyCheckedOut, visit_check_out
+from visitors.services.visits import visit_check_out
 
 
 def check_out_url(visit) -> str:
@@ -32,6 +34,26 @@ def test_it_does_not_check_out_twice(clerk_client, clerk, site_a):
     response = clerk_client.post(check_out_url(visit), follow=True)
     assert Visit.objects.get(pk=visit.pk).checked_out_at == first
     assert "李四 已于" in response.content.decode() and "办理离场" in response.content.decode()
+
+
+def test_a_second_check_out_names_who_did_it_and_when(site_a, clerk):
+    other = factories.make_user(site_a, username="desk2")
+    visit = factories.make_visit(site_a, clerk, "李四")
+    first = visit_check_out(site=site_a, visit_id=visit.pk, user=clerk)
+    with pytest.raises(Conflict) as conflict:
+        visit_check_out(site=site_a, visit_id=visit.pk, user=other)
+    assert (conflict.value.obj, conflict.value.by) == (visit, clerk)
+    assert conflict.value.at == first.checked_out_at
+
+
+def test_a_visit_closed_at_the_handover_says_so(clerk_client, clerk, site_a):
+    visit = factories.make_visit(site_a, clerk, "李四")
+    Visit.objects.filter(pk=visit.pk).update(
+        checked_out_at=timezone.now(), checked_out_by=clerk, exit=Visit.Exit.HANDOVER
+    )
+    response = clerk_client.post(check_out_url(visit), follow=True)
+    assert "李四 已于" in response.content.decode()
+    assert "由 王丽 在交接班时关闭" in response.content.decode()
 
 
 def test_another_sites_visit_is_a_404(clerk_client, site_b):
@@ -78,7 +100,7 @@ def test_two_clerks_at_once_check_out_exactly_once(site_a):
             barrier.wait()
             visit_check_out(site=site_a, visit_id=visit.pk, user=user)
             outcomes.append("out")
-        except AlreadyCheckedOut:
+        except Conflict:
             outcomes.append("already")
         finally:
             connection.close()

@@ -10,11 +10,13 @@ from django.utils import timezone
 
 from frontdesk.filters import start_of
 from frontdesk.models import Site, User
-from frontdesk.personal import is_valid_id_number, is_valid_phone
+from frontdesk.personal import is_valid_id_number, is_valid_phone, is_valid_plate
 from residents.models import Occupancy
 from visitors.models import Inquiry, Parcel, ReceptionSettings, Visit, WatchEntry
 from visitors.services.retention import personal_data_purge
-from visitors.validators import is_valid_plate
+
+# Every test loads the whole demo.
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture

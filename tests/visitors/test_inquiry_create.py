@@ -74,7 +74,8 @@ def test_it_refuses_a_bad_phone(clerk_client):
     response = post(clerk_client, asker_phone="12345", answer="答")
     assert response.status_code == 200
     html = response.content.decode()
-    assert "不是有效的电话号码" in html
+    # The one message of every phone field (frontdesk.fields.PhoneFormField).
+    assert "不是有效的中国电话号码" in html
     assert 'value="12345"' in html
     assert not Inquiry.objects.exists()
 

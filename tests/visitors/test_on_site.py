@@ -15,7 +15,7 @@ ON_SITE = reverse("visitors:index")
 
 def test_it_lists_who_is_on_site_with_time_on_site(clerk_client, clerk, site_a, house_a):
     here = factories.make_visit(
-        site_a, clerk, "李四", house=house_a, checked_in_at=timezone.now() - timedelta(minutes=25)
+        site_a, clerk, "李四", house=house_a, at=timezone.now() - timedelta(minutes=25)
     )
     gone = factories.make_visit(site_a, clerk, "王五")
     Visit.objects.filter(pk=gone.pk).update(checked_out_at=timezone.now(), exit="desk")
@@ -28,8 +28,8 @@ def test_it_lists_who_is_on_site_with_time_on_site(clerk_client, clerk, site_a, 
 
 def test_it_marks_visits_past_their_expected_stay(clerk_client, clerk, site_a):
     start = max(timezone.now() - timedelta(hours=3), start_of_today())
-    late = factories.make_visit(site_a, clerk, "逾时", checked_in_at=start, stay_minutes=1)
-    factories.make_visit(site_a, clerk, "准时", stay_minutes=120)
+    late = factories.make_visit(site_a, clerk, "逾时", at=start, expected_stay=1)
+    factories.make_visit(site_a, clerk, "准时", expected_stay=120)
     html = clerk_client.get(ON_SITE).content.decode()
     row = html.split(f'data-visit="{late.pk}"')[0].rsplit("<tr", 1)[1]
     assert "table-warning" in row
@@ -37,9 +37,7 @@ def test_it_marks_visits_past_their_expected_stay(clerk_client, clerk, site_a):
 
 
 def test_it_lists_earlier_days_for_the_handover_not_as_on_site(clerk_client, clerk, site_a):
-    old = factories.make_visit(
-        site_a, clerk, "昨日未离", checked_in_at=start_of_today() - timedelta(hours=5)
-    )
+    old = factories.make_visit(site_a, clerk, "昨日未离", at=start_of_today() - timedelta(hours=5))
     html = clerk_client.get(ON_SITE).content.decode()
     on_site, handover = html.split('id="handover"')
     assert "昨日未离" not in on_site
@@ -50,8 +48,8 @@ def test_it_lists_earlier_days_for_the_handover_not_as_on_site(clerk_client, cle
 
 def test_todays_visits_past_their_stay_are_offered_for_the_handover(clerk_client, clerk, site_a):
     start = max(timezone.now() - timedelta(hours=3), start_of_today())
-    late = factories.make_visit(site_a, clerk, "逾时", checked_in_at=start, stay_minutes=1)
-    factories.make_visit(site_a, clerk, "准时", stay_minutes=120)
+    late = factories.make_visit(site_a, clerk, "逾时", at=start, expected_stay=1)
+    factories.make_visit(site_a, clerk, "准时", expected_stay=120)
     handover = clerk_client.get(ON_SITE).content.decode().split('id="handover"')[1]
     # Offered, not ticked: they may still be with the resident they visit.
     assert "逾时" in handover and "准时" not in handover
@@ -61,9 +59,7 @@ def test_todays_visits_past_their_stay_are_offered_for_the_handover(clerk_client
 
 
 def test_the_handover_closes_them_as_not_seen_leaving(clerk_client, clerk, site_a):
-    old = factories.make_visit(
-        site_a, clerk, "昨日未离", checked_in_at=start_of_today() - timedelta(hours=5)
-    )
+    old = factories.make_visit(site_a, clerk, "昨日未离", at=start_of_today() - timedelta(hours=5))
     today = factories.make_visit(site_a, clerk, "今日在场")
     response = clerk_client.post(reverse("visitors:handover_close"), {"visits": [old.pk, today.pk]})
     assert response.status_code == 302
@@ -77,17 +73,15 @@ def test_the_handover_closes_them_as_not_seen_leaving(clerk_client, clerk, site_
 
 def test_the_handover_closes_only_what_was_ticked(clerk_client, clerk, site_a):
     earlier = start_of_today() - timedelta(hours=5)
-    a = factories.make_visit(site_a, clerk, "甲", checked_in_at=earlier)
-    b = factories.make_visit(site_a, clerk, "乙", checked_in_at=earlier)
+    a = factories.make_visit(site_a, clerk, "甲", at=earlier)
+    b = factories.make_visit(site_a, clerk, "乙", at=earlier)
     clerk_client.post(reverse("visitors:handover_close"), {"visits": [a.pk]})
     assert not Visit.objects.get(pk=a.pk).on_site and Visit.objects.get(pk=b.pk).on_site
 
 
 def test_the_handover_cannot_close_another_sites_visit(clerk_client, site_b):
     clerk_b = factories.make_user(site_b)
-    other = factories.make_visit(
-        site_b, clerk_b, checked_in_at=start_of_today() - timedelta(hours=5)
-    )
+    other = factories.make_visit(site_b, clerk_b, at=start_of_today() - timedelta(hours=5))
     clerk_client.post(reverse("visitors:handover_close"), {"visits": [other.pk]})
     assert Visit.objects.get(pk=other.pk).on_site
 
@@ -114,7 +108,7 @@ def test_its_query_count_does_not_grow_with_the_rows(
             clerk,
             f"旧{n}",
             house=house_a,
-            checked_in_at=start_of_today() - timedelta(hours=2),
+            at=start_of_today() - timedelta(hours=2),
         )
     # The request's own 5, on site (count and page), the handover list, the session's save.
     with django_assert_num_queries(11):
@@ -123,7 +117,7 @@ def test_its_query_count_does_not_grow_with_the_rows(
 
 @pytest.mark.parametrize("value", ["²", "١", "99999999999999999999", "-1", ""])
 def test_the_handover_ignores_what_is_not_a_visit_number(clerk_client, clerk, site_a, value):
-    old = factories.make_visit(site_a, clerk, checked_in_at=start_of_today() - timedelta(hours=5))
+    old = factories.make_visit(site_a, clerk, at=start_of_today() - timedelta(hours=5))
     response = clerk_client.post(reverse("visitors:handover_close"), {"visits": [value]})
     assert response.status_code == 302
     assert Visit.objects.get(pk=old.pk).on_site

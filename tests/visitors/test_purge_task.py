@@ -14,8 +14,8 @@ from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
 from frontdesk.celery import app as celery_app
 from tests import factories
+from tests.factories import make_inquiry, make_visit
 from tests.reliability.harness import CeleryProcesses, RedisServer, wait_for
-from tests.visitors.builders import make_inquiry, make_visit
 from visitors.models import Inquiry, Visit
 from visitors.tasks import purge_personal_data
 
@@ -74,6 +74,7 @@ def celery_processes(transactional_db, tmp_path, monkeypatch):
         server.stop()
 
 
+@pytest.mark.slow  # real worker and beat processes
 def test_beat_runs_it_on_a_real_worker_from_the_schedule(celery_processes):
     site = factories.make_site("翠湖花园")
     clerk = factories.make_user(site, username="clerk_task")

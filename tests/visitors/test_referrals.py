@@ -2,12 +2,12 @@
 
 import pytest
 from django.contrib.auth.models import Permission
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from frontdesk import roles
+from frontdesk.conflicts import Conflict
 from frontdesk.models import Department
 from tests import factories
 from visitors.models import Inquiry
@@ -134,7 +134,10 @@ def test_it_records_a_referral_once(engineer_client, engineer, security_guard, r
     assert inquiry_referral_done(inquiry=referral, user=engineer, reply="第一次")
     response = engineer_client.post(done_url(referral), {"reply": "第二次"})
     assert response["Location"] == LIST
-    assert "本次未作任何更改" in engineer_client.get(LIST).content.decode()
+    html = engineer_client.get(LIST).content.decode()
+    assert "本次未作任何更改" in html
+    when = timezone.localtime(referral.referral_done_at).strftime("%H:%M")
+    assert f"已于 {when} 由 {engineer.get_full_name()} 处理" in html
     referral.refresh_from_db()
     assert referral.referral_reply == "第一次"
 
@@ -143,7 +146,9 @@ def test_two_people_at_once_cannot_both_record(engineer, supervisor, referral):
     # Both loaded the open referral; the second write finds it handled and changes nothing.
     stale = Inquiry.objects.get(pk=referral.pk)
     assert inquiry_referral_done(inquiry=referral, user=engineer, reply="甲")
-    assert not inquiry_referral_done(inquiry=stale, user=supervisor, reply="乙")
+    with pytest.raises(Conflict) as conflict:
+        inquiry_referral_done(inquiry=stale, user=supervisor, reply="乙")
+    assert (conflict.value.by, conflict.value.at) == (engineer, referral.referral_done_at)
     referral.refresh_from_db()
     assert (referral.referral_reply, referral.referral_done_by) == ("甲", engineer)
 
@@ -193,13 +198,14 @@ def test_it_lists_with_the_same_number_of_queries_for_few_or_many(
 ):
     house = factories.make_house(site_a)
     engineer_client.get(LIST)
-    with CaptureQueriesContext(connection) as one:
+    # Session, user, the engineer's department, the count and the page.
+    with django_assert_num_queries(5):
         engineer_client.get(LIST)
     for i in range(40):
         inquiry_create(
             site=site_a, user=clerk, house=house, question=f"问题{i}", referred_to=engineering
         )
-    with django_assert_num_queries(len(one.captured_queries)):
+    with django_assert_num_queries(5):
         engineer_client.get(LIST)
 
 

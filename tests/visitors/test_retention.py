@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from tests.visitors.builders import make_inquiry, make_visit
+from tests.factories import make_inquiry, make_visit
 from visitors.models import Inquiry, ReceptionSettings, Visit
 from visitors.services import retention
 from visitors.services.retention import personal_data_purge
@@ -21,7 +21,13 @@ def days_ago(days: float):
 
 def test_it_erases_phone_and_id_number_after_30_days_by_default(site_a, clerk):
     old = make_visit(
-        site_a, clerk, at=days_ago(31), id_number=ID_NUMBER, plate="浙A12345", party_size=3
+        site_a,
+        clerk,
+        at=days_ago(31),
+        stay=timedelta(hours=1),
+        id_number=ID_NUMBER,
+        plate="浙A12345",
+        party_size=3,
     )
     recent = make_visit(site_a, clerk, at=days_ago(29), id_number=ID_NUMBER)
     now = timezone.now()

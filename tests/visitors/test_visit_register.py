@@ -23,8 +23,8 @@ def visits(clerk, site_a, house_a):
             clerk,
             "上周访客",
             "13922220000",
-            checked_in_at=now - timedelta(days=7),
-            purpose=house_call,
+            at=now - timedelta(days=7),
+            purpose_name=house_call.name,
             plate="浙B12345",
         ),
     ]

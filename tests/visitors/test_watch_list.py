@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from tests.visitors.test_register import form
-from visitors.models import Visit, WatchEntry, WatchHit
+from visitors.models import Visit, VisitPurpose, WatchEntry, WatchHit
 
 REGISTER = reverse("visitors:register")
 
@@ -56,6 +56,32 @@ def test_a_confirmation_covers_only_the_entries_seen(clerk_client, site_a, house
     clerk_client.post(REGISTER, form(house_a, watch_ack="on", watch_seen=str(plate_entry.pk)))
     assert not Visit.objects.exists()
     assert set(WatchHit.objects.values_list("entry", flat=True)) == {plate_entry.pk, phone_entry.pk}
+
+
+def test_a_hand_made_confirmation_confirms_nothing(clerk_client, house_a, plate_entry):
+    clerk_client.post(REGISTER, form(house_a, watch_ack="on", watch_seen=f"x,²,{'9' * 40}"))
+    assert not Visit.objects.exists()
+
+
+def test_the_service_registers_only_what_was_confirmed(site_a, clerk, house_a, plate_entry):
+    from visitors.services.visits import WatchListUnconfirmed, visit_register
+
+    visitor = {
+        "site": site_a,
+        "user": clerk,
+        "visitor_name": "李四",
+        "visitor_phone": "13912345678",
+        "purpose": VisitPurpose.objects.get(name="走亲访友"),
+        "expected_stay": 60,
+        "house": house_a,
+        "plate": "浙A12345",
+    }
+    with pytest.raises(WatchListUnconfirmed) as warning:
+        visit_register(**visitor)
+    assert [m.entry for m in warning.value.matches] == [plate_entry]
+    assert not Visit.objects.exists() and WatchHit.objects.get().visit is None
+    visit = visit_register(**visitor, watch_confirmed={plate_entry.pk})
+    assert WatchHit.objects.get().visit == visit
 
 
 def test_it_matches_phone_and_id_number_too(clerk_client, site_a, house_a):

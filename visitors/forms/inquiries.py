@@ -1,22 +1,15 @@
-"""咨询登记 and the referrals: the quick form, the log's filter, the department's reply.
-
-``HouseCodeField`` is also the parcel form's house.
-"""
+"""咨询/查询登记 and the referrals: the one form (at reception, and on a house's page), the
+department's reply (the log's filter is visitors.filters.InquiryFilter)."""
 
 from __future__ import annotations
 
-import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from frontdesk.filters import DateRangeFilterSet
 from frontdesk.models import Department, Site
-from frontdesk.personal import canonical_phone, is_valid_phone
-from residents.forms import AnsweredOrReferredForm
-from residents.models import House
-from residents.search import normalize_query, parse_house_code
+from residents.forms.pickers import HouseCodeField, picked_house_field, picked_resident_field
+from residents.models import House, Resident
 from visitors.models import Inquiry
 from visitors.selectors import inquiries as selectors
 
@@ -27,63 +20,10 @@ CHANNEL_CHOICES = [
 ]
 
 
-class HouseCodeField(forms.CharField):
-    """A house typed as people say it (3-2-1201, 3栋2单元1201, 3栋1201), cleaned to the
-    House of the form's site. ``site`` is set by the form."""
-
-    default_error_messages = {
-        "format": _("Type the house as 3-2-1201 or 3栋2单元1201."),
-        "unknown": _("There is no house %(code)s in this site."),
-        "ambiguous": _("More than one house is %(code)s: type the building and entrance too."),
-    }
-
-    def __init__(self, *, site: Site | None = None, **kwargs):
-        kwargs.setdefault("max_length", 30)
-        super().__init__(**kwargs)
-        self.site = site
-        self.widget.attrs.setdefault("autocomplete", "off")
-        self.widget.attrs.setdefault("placeholder", _("3-2-1201 or 3栋2单元1201"))
-
-    def prepare_value(self, value):
-        return value.label if isinstance(value, House) else value
-
-    def to_python(self, value) -> House | None:
-        text = super().to_python(value)
-        if not text:
-            return None
-        code = parse_house_code(normalize_query(text))
-        if code is None:
-            raise ValidationError(self.error_messages["format"], code="format")
-        houses = selectors.houses_by_code(self.site, code)
-        if not houses:
-            raise ValidationError(
-                self.error_messages["unknown"], code="unknown", params={"code": text.strip()}
-            )
-        if len(houses) > 1:
-            raise ValidationError(
-                self.error_messages["ambiguous"], code="ambiguous", params={"code": text.strip()}
-            )
-        return houses[0]
-
-    def run_validators(self, value) -> None:
-        # The CharField's length checks are for the text, not the house it names.
-        return None
-
-
-def clean_phone(value: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        return ""
-    if not is_valid_phone(value):
-        raise ValidationError(
-            _("This is not a phone number: an 11-digit mobile or a landline like 0571-88886601."),
-            code="phone",
-        )
-    return canonical_phone(value)
-
-
-class InquiryForm(AnsweredOrReferredForm):
-    """The quick form at the top of the log: either an answer, or a department."""
+class InquiryForm(forms.ModelForm):
+    """What the desk was asked, at reception or from a house's page: either answered there
+    or referred to a department. The resident, when there is one, was picked on the page
+    it was opened from (a house's occupant, a lookup result)."""
 
     channel = forms.ChoiceField(
         label=_("Came or called"),
@@ -93,6 +33,7 @@ class InquiryForm(AnsweredOrReferredForm):
         widget=forms.RadioSelect,
     )
     house = HouseCodeField(label=_("House"), required=False)
+    resident = picked_resident_field()
 
     class Meta:
         model = Inquiry
@@ -101,6 +42,7 @@ class InquiryForm(AnsweredOrReferredForm):
             "asker_name",
             "asker_phone",
             "house",
+            "resident",
             "question",
             "answer",
             "referred_to",
@@ -121,6 +63,7 @@ class InquiryForm(AnsweredOrReferredForm):
     def __init__(self, *args, site: Site, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["house"].site = site
+        self.fields["resident"].queryset = Resident.objects.for_site(site)
         self.fields["referred_to"].queryset = Department.objects.for_site(site).filter(
             is_active=True
         )
@@ -129,49 +72,44 @@ class InquiryForm(AnsweredOrReferredForm):
             "Choose one of this site's departments."
         )
         self.fields["channel"].error_messages["invalid_choice"] = _("Choose 来访 or 来电.")
-        self.fields["asker_phone"].widget.attrs.update({"inputmode": "tel", "autocomplete": "off"})
 
-    def clean_asker_phone(self) -> str:
-        return clean_phone(self.cleaned_data.get("asker_phone", ""))
+    def picked_resident(self) -> Resident | None:
+        """The resident the inquiry is about, as the page shows it above the form."""
+        value = self["resident"].value()
+        if isinstance(value, Resident):
+            return value
+        try:
+            return self.fields["resident"].clean(value)
+        except ValidationError:
+            return None
+
+    def clean(self):
+        data = super().clean()
+        if data.get("referred_to") is None and not (data.get("answer") or "").strip():
+            self.add_error(
+                "answer",
+                _("Write down the answer given, or choose the department it was referred to."),
+            )
+        return data
 
 
-class InquiryFilter(DateRangeFilterSet):
-    referred_to = django_filters.ModelChoiceFilter(
-        label=_("Referred to"), queryset=Department.objects.none(), empty_label=_("All")
-    )
-    channel = django_filters.ChoiceFilter(
-        label=_("Came or called"), choices=CHANNEL_CHOICES, empty_label=_("All")
-    )
-    q = django_filters.CharFilter(
-        label=_("Search"),
-        method="search",
-        max_length=64,
-        widget=forms.TextInput(attrs={"placeholder": _("Question, answer, name or whole phone")}),
-    )
+class InquiryStartForm(forms.Form):
+    """What an inquiry opened from another page starts with (?house=&resident=, ids of the
+    current site, as a house's page and the lookup's results link them); anything else
+    is ignored and the form starts empty."""
 
-    class Meta:
-        model = Inquiry
-        fields = ["since", "until", "referred_to", "channel", "q"]
+    house = picked_house_field()
+    resident = picked_resident_field()
 
     def __init__(self, *args, site: Site, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["referred_to"].queryset = Department.objects.for_site(site)
-        # The quick form on the same page has fields of the same names.
-        self.form.auto_id = "id_filter_%s"
+        self.fields["house"].queryset = House.objects.for_site(site).select_related("building")
+        self.fields["resident"].queryset = Resident.objects.for_site(site)
 
-    def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        condition = (
-            Q(question__icontains=value)
-            | Q(answer__icontains=value)
-            | Q(asker_name__icontains=value)
-        )
-        phone = canonical_phone(value)
-        if is_valid_phone(phone):
-            condition |= Q(asker_phone=phone)
-        return queryset.filter(condition)
+    def initial_values(self) -> dict:
+        if not self.is_valid():
+            return {}
+        return {k: v for k, v in self.cleaned_data.items() if v is not None}
 
 
 class ReferralFilterForm(forms.Form):
@@ -216,3 +154,14 @@ class ReferralDoneForm(forms.Form):
         # One form per row of the list: ids must differ, the field's name must not.
         kwargs.setdefault("auto_id", f"id_%s_{inquiry_pk}")
         super().__init__(*args, **kwargs)
+        self.inquiry_pk = inquiry_pk
+
+
+def with_done_forms(inquiries, posted: ReferralDoneForm | None = None) -> None:
+    """Give each referral of the list its reply form (``done_form``); the one just posted
+    with errors keeps what was typed and says what is wrong."""
+    for inquiry in inquiries:
+        if posted is not None and posted.inquiry_pk == inquiry.pk:
+            inquiry.done_form = posted
+        else:
+            inquiry.done_form = ReferralDoneForm(inquiry_pk=inquiry.pk)

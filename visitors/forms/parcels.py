@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from frontdesk.models import Site
 from frontdesk.uploads import MB, clean_image, validate_upload
+from residents.forms.pickers import HouseCodeField
 from residents.search import HouseCode, normalize_query, parse_house_code
-from visitors.forms.inquiries import HouseCodeField
 from visitors.models import Parcel
 from visitors.selectors import parcels as selectors
 

@@ -5,12 +5,12 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from frontdesk.fields import IdNumberFormField, PhoneFormField, PlateFormField
 from frontdesk.models import Site
-from frontdesk.personal import canonical_phone, is_valid_id_number, is_valid_phone
-from residents.forms import picked_house_field, picked_resident_field
+from residents.forms.pickers import picked_house_field, picked_resident_field
 from residents.models import House, Resident
 from visitors.models import VisitPurpose
-from visitors.validators import is_valid_plate, normalize_plate
+from visitors.selectors import visits as selectors
 
 # 预计停留: what the clerk picks; the visit stores the moment it is due out.
 STAY_CHOICES = [
@@ -25,15 +25,12 @@ STAY_CHOICES = [
 class VisitForm(forms.Form):
     """来访登记, in the order the clerk asks: phone first, so a returning visitor fills in."""
 
-    visitor_phone = forms.CharField(
+    visitor_phone = PhoneFormField(
         label=_("Phone"),
-        max_length=20,
         error_messages={"required": _("Ask for the visitor's phone number.")},
         widget=forms.TextInput(
             attrs={
                 "autofocus": True,
-                "inputmode": "tel",
-                "autocomplete": "off",
                 # A returning visitor: their last visit fills the form in (static/js/visitors.js).
                 "hx-get": reverse_lazy("visitors:returning"),
                 "hx-trigger": "input changed delay:300ms",
@@ -69,24 +66,20 @@ class VisitForm(forms.Form):
     # Picked with the lookup's type-ahead (visitors:pick_house), which fills these two in.
     house = picked_house_field()
     resident = picked_resident_field()
-    plate = forms.CharField(
+    plate = PlateFormField(
         label=_("Vehicle plate"),
-        max_length=12,
         required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "placeholder": "浙A12345"}),
+        widget=forms.TextInput(attrs={"placeholder": "浙A12345"}),
     )
     expected_stay = forms.TypedChoiceField(
         label=_("Expected stay"), choices=STAY_CHOICES, coerce=int, initial=60
     )
-    id_number = forms.CharField(
-        label=_("ID number"),
-        max_length=18,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
-    )
+    id_number = IdNumberFormField(label=_("ID number"), required=False)
     notes = forms.CharField(label=_("Notes"), max_length=500, required=False)
-    # Shown once the watch list has warned: the clerk confirms they checked and go on.
+    # Shown once the watch list has warned: the clerk confirms they checked and go on,
+    # for the entries the warning listed (watch_seen: their ids, "3,7").
     watch_ack = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    watch_seen = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, site: Site, id_number_required: bool, **kwargs):
         super().__init__(*args, **kwargs)
@@ -103,33 +96,16 @@ class VisitForm(forms.Form):
             # register has no place for it.
             del self.fields["id_number"]
 
-    def clean_visitor_phone(self) -> str:
-        phone = canonical_phone(self.cleaned_data["visitor_phone"])
-        if not is_valid_phone(phone):
-            raise ValidationError(
-                _("Not a Chinese phone number: 11 digits starting with 1, or a landline.")
-            )
-        return phone
-
     def clean_visitor_name(self) -> str:
         name = re.sub(r"\s+", " ", self.cleaned_data["visitor_name"]).strip()
         if not name:
             raise ValidationError(_("Write down the visitor's name."))
         return name
 
-    def clean_plate(self) -> str:
-        plate = normalize_plate(self.cleaned_data["plate"])
-        if plate and not is_valid_plate(plate):
-            raise ValidationError(_("Not a plate number: write it as 浙A12345 or 浙AD12345."))
-        return plate
-
-    def clean_id_number(self) -> str:
-        value = self.cleaned_data["id_number"].strip().upper()
-        if value and not is_valid_id_number(value):
-            raise ValidationError(
-                _("Not a valid ID number: 18 characters, and the last one must match the check.")
-            )
-        return value
+    def clean_watch_seen(self) -> frozenset[int]:
+        # Hand-made values are no entry's id: they confirm nothing.
+        ids = self.cleaned_data["watch_seen"].split(",")
+        return frozenset(int(i) for i in ids if i.isascii() and i.isdigit() and len(i) < 19)
 
     def clean(self):
         data = super().clean()
@@ -138,9 +114,33 @@ class VisitForm(forms.Form):
             self.add_error("resident", _("Choose the house the resident is visited at."))
         return data
 
+    def service_arguments(self) -> dict:
+        """``visit_register``'s arguments: the watch-list entries confirmed are those the
+        warning listed, if the clerk ticked that they checked."""
+        data = dict(self.cleaned_data)
+        seen = data.pop("watch_seen")
+        confirmed = data.pop("watch_ack")
+        return {**data, "watch_confirmed": seen if confirmed else frozenset()}
+
+    def house_label(self) -> str:
+        """The picked house (and resident), shown again when the form comes back."""
+        house = self.cleaned_data.get("house") if hasattr(self, "cleaned_data") else None
+        if house is None:
+            return ""
+        resident = self.cleaned_data.get("resident")
+        return f"{house.label} · {resident.name}" if resident else house.label
+
+
+class ReturningVisitorForm(forms.Form):
+    """The phone while it is typed into the registration form (``?visitor_phone=``): valid
+    once it is a whole number, which is when a returning visitor can be looked up."""
+
+    visitor_phone = PhoneFormField()
+
 
 class ScanForm(forms.Form):
-    """What a barcode scanner types from a pass: its URL, or the code alone."""
+    """What a barcode scanner types from a pass: its URL, or the code alone; cleaned to the
+    site's visit of that pass (``cleaned_data["visit"]``)."""
 
     code = forms.CharField(
         label=_("Scan a pass"),
@@ -148,9 +148,36 @@ class ScanForm(forms.Form):
         error_messages={"required": _("Scan the pass's QR code or type its code.")},
     )
 
+    def __init__(self, *args, site: Site, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.site = site
+
     def clean_code(self) -> str:
         value = self.cleaned_data["code"].strip().rstrip("/")
         token = value.rsplit("/", 1)[-1]
         if not re.fullmatch(r"[A-Za-z0-9_-]{8,20}", token):
             raise ValidationError(_("This is not the code of a visitor pass."))
         return token
+
+    def clean(self):
+        data = super().clean()
+        if "code" in data:
+            data["visit"] = selectors.visit_by_pass(self.site, data["code"])
+            if data["visit"] is None:
+                self.add_error(
+                    "code", _("No visit of this site has this pass. Check the site chosen.")
+                )
+        return data
+
+
+class HandoverForm(forms.Form):
+    """The visits ticked on the handover list; what is not a visit number is ignored."""
+
+    visits = forms.Field(required=False, widget=forms.MultipleHiddenInput)
+
+    def clean_visits(self) -> list[int]:
+        values = self.cleaned_data["visits"] or []
+        ids = [int(v) for v in values if v.isascii() and v.isdigit() and len(v) < 10]
+        if not ids:
+            raise ValidationError(_("Tick the visits to close."), code="none")
+        return ids[: selectors.HANDOVER_LIMIT]

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from frontdesk.areas import DeskItem
 from frontdesk.models import Site, User
 from frontdesk.roles import USE_DESK
-from visitors.models import DEFAULT_PARCEL_OVERDUE_DAYS
+from visitors.models import DEFAULT_PARCEL_OVERDUE_DAYS, Inquiry
 from visitors.selectors.visits import start_of_today
 
 # One round trip for all of them: today's desk is the page opened most often. Each count
@@ -34,25 +32,35 @@ SELECT
         (SELECT parcel_overdue_days FROM visitors_receptionsettings WHERE site_id = %(site)s),
         %(overdue_days)s))),
   (SELECT count(*) FROM visitors_inquiry
-    WHERE site_id = %(site)s AND referred_to_id IS NOT NULL AND referral_done_at IS NULL
-      AND (%(department)s::bigint IS NULL OR referred_to_id = %(department)s::bigint))
+    WHERE site_id = %(site)s AND referred_to_id IS NOT NULL AND referral_done_at IS NULL)
 """
 
 
-@dataclass(frozen=True)
-class DeskItem:
-    label: Promise
-    count: int
-    url: str
-    # Bootstrap colour: "warning" for what is late, "primary" for the day's work.
-    level: str = "primary"
+def referral_item(count: int) -> DeskItem:
+    return DeskItem(
+        _("Inquiries referred, not yet handled"),
+        count,
+        reverse("visitors:referrals"),
+        "warning" if count else "primary",
+    )
+
+
+def waiting_on(site: Site, user: User) -> list[DeskItem]:
+    """The inquiries referred to the user's own department and not yet answered."""
+    if user.department_id is None:
+        return []
+    count = (
+        Inquiry.objects.for_site(site)
+        .filter(referred_to_id=user.department_id, referral_done_at__isnull=True)
+        .count()
+    )
+    return [referral_item(count)]
 
 
 def desk_items(site: Site, user: User) -> list[DeskItem]:
-    desk = user.has_perm(USE_DESK)
-    # Department staff see only the referrals sent to their own department.
-    department = None if desk else user.department_id
-    if not desk and department is None:
+    """The site's reception counts, for the desk's own staff (department staff find their
+    referrals in waiting_on)."""
+    if not user.has_perm(USE_DESK):
         return []
     now = timezone.now()
     with connection.cursor() as cursor:
@@ -63,18 +71,9 @@ def desk_items(site: Site, user: User) -> list[DeskItem]:
                 "today": start_of_today(),
                 "now": now,
                 "overdue_days": DEFAULT_PARCEL_OVERDUE_DAYS,
-                "department": department,
             },
         )
         on_site, late, earlier, waiting, old_parcels, referrals = cursor.fetchone()
-    referral_item = DeskItem(
-        _("Inquiries referred, not yet handled"),
-        referrals,
-        reverse("visitors:referrals"),
-        "warning" if referrals else "primary",
-    )
-    if not desk:
-        return [referral_item]
     on_site_url = reverse("visitors:index")
     parcels_url = reverse("visitors:parcels")
     items = [
@@ -90,7 +89,7 @@ def desk_items(site: Site, user: User) -> list[DeskItem]:
             parcels_url + "?status=overdue",
             "warning",
         ),
-        referral_item,
+        referral_item(referrals),
     ]
     # Late things only when there are some: the desk shows what needs doing.
     return [i for i in items if i.count or i.level == "primary"]

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from frontdesk.conflicts import Conflict
 from frontdesk.models import Department, Site, User
 from frontdesk.roles import USE_DESK
 from residents.models import House
-from residents.search import HouseCode
 from visitors.models import Inquiry
 
 # Handled referrals stay on the department's list this long, so staff can see what they
@@ -20,13 +23,16 @@ RECENT_DAYS = 30
 OPEN = "open"
 DONE = "done"
 
+# Referrals on a page of the list.
+PAGE_SIZE = 30
+
 # Whoever may mark any referral of their sites as handled, not only their department's.
 HANDLE_ANY_REFERRAL = "visitors.change_inquiry"
 
 
 def _with_relations(queryset: QuerySet) -> QuerySet:
     return queryset.select_related(
-        "house__building", "referred_to", "created_by", "referral_done_by"
+        "house__building", "resident", "referred_to", "created_by", "referral_done_by"
     )
 
 
@@ -68,6 +74,37 @@ def referrals(site: Site, *, department: Department | None, status: str = OPEN) 
     return _with_relations(queryset)
 
 
+@dataclass(frozen=True)
+class ReferralList:
+    """What a user sees of the site's referrals: the desk follows all of them (and may
+    filter by department), department staff their own department's."""
+
+    desk: bool
+    own_department: Department | None
+    # The department shown; None for all of them.
+    department: Department | None
+    # Each inquiry on it has ``may_handle``: whether this user may record the reply.
+    page: Page
+
+
+def referral_list(
+    site: Site, user: User, *, status: str, department: Department | None, page: str | None
+) -> ReferralList:
+    """One page of the referrals ``user`` sees, as ``referrals`` orders them; the
+    ``department`` asked for counts only for the desk."""
+    desk = sees_all_referrals(user)
+    own = own_department(user, site)
+    if not desk:
+        department = own
+    queryset = referrals(site, department=department, status=status)
+    if not desk and own is None:
+        queryset = queryset.none()  # staff of no department here: nothing is theirs
+    shown = Paginator(queryset, PAGE_SIZE).get_page(page)
+    for inquiry in shown:
+        inquiry.may_handle = may_handle_referral(user, inquiry)
+    return ReferralList(desk, own, department, shown)
+
+
 def open_referral_count(site: Site, department: Department | None) -> int:
     queryset = Inquiry.objects.for_site(site).filter(
         referred_to__isnull=False, referral_done_at__isnull=True
@@ -97,14 +134,19 @@ def may_handle_referral(user: User, inquiry: Inquiry) -> bool:
     return user.has_perm(HANDLE_ANY_REFERRAL)
 
 
-def houses_by_code(site: Site, code: HouseCode, limit: int = 2) -> list[House]:
-    """The site's houses with exactly this code; parts not typed match any value.
+def referral_to_handle(site: Site, user: User, pk: int) -> Inquiry:
+    """A referral ``user`` is to record the reply to: 404 if not the site's (or answered
+    at the desk), 403 if not theirs to handle, Conflict if someone already has."""
+    inquiry = referral_for_site(site, pk)
+    if not may_handle_referral(user, inquiry):
+        raise PermissionDenied
+    if inquiry.referral_done_at is not None:
+        raise Conflict(inquiry, by=inquiry.referral_done_by, at=inquiry.referral_done_at)
+    return inquiry
 
-    ``limit`` 2 is enough to tell “none”, “one” and “which one?”.
-    """
-    queryset = House.objects.for_site(site).filter(room=code.room).select_related("building")
-    if code.building is not None:
-        queryset = queryset.filter(building__number=code.building)
-    if code.unit is not None:
-        queryset = queryset.filter(unit=code.unit)
-    return list(queryset.order_by("building__number", "unit", "id")[:limit])
+
+def house_inquiries(house: House, limit: int = 20) -> list[Inquiry]:
+    """The newest inquiries about a house, for its page."""
+    return list(
+        _with_relations(Inquiry.objects.filter(house=house)).order_by("-created_at", "-id")[:limit]
+    )

@@ -6,11 +6,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.fields.files import FieldFile
+from django.http import Http404
 from django.utils import timezone
 
+from frontdesk.conflicts import Conflict
 from frontdesk.models import Site
 from frontdesk.scoping import get_for_site_or_404
-from residents.models import Occupancy
+from residents.models import House, Occupancy
 from residents.search import HouseCode
 from visitors.models import Parcel, ReceptionSettings
 
@@ -95,5 +98,41 @@ def parcel_detail(site: Site, pk: int) -> Parcel:
     )
 
 
-def parcel_for_site(site: Site, pk: int) -> Parcel:
-    return get_for_site_or_404(Parcel.objects.select_related("handed_over_by"), site, pk=pk)
+def parcel_overdue(site: Site, parcel: Parcel, now: datetime | None = None) -> tuple[int, bool]:
+    """The site's limit in days, and whether this parcel has waited past it."""
+    days, cutoff = overdue_cutoff(site, now)
+    return days, parcel.waiting and parcel.received_at < cutoff
+
+
+def parcel_photo(site: Site, pk: int) -> tuple[FieldFile, str]:
+    """A parcel's photo and the name to download it as; 404 for a parcel without one."""
+    parcel = get_for_site_or_404(Parcel, site, pk=pk)
+    if not parcel.photo:
+        raise Http404
+    ext = "png" if parcel.photo.name.endswith(".png") else "jpg"
+    return parcel.photo, f"parcel-{parcel.pk}.{ext}"
+
+
+def parcel_waiting(site: Site, pk: int) -> Parcel:
+    """A parcel of the site to notify about or hand over (as ``parcel_detail``); Conflict
+    if it has been collected already, so a page loaded before says so first."""
+    parcel = parcel_detail(site, pk)
+    if not parcel.waiting:
+        raise Conflict(parcel, by=parcel.handed_over_by, at=parcel.collected_at)
+    return parcel
+
+
+def collected_conflict(parcel: Parcel) -> Conflict:
+    """What a change to a parcel collected meanwhile runs into: the parcel as it is now,
+    the clerk who handed it over, and when."""
+    current = Parcel.objects.select_related("handed_over_by").get(pk=parcel.pk)
+    return Conflict(current, by=current.handed_over_by, at=current.collected_at)
+
+
+def house_parcels_waiting(house: House) -> list[Parcel]:
+    """The parcels held at the desk for a house, oldest first (the shelf's partial index)."""
+    return list(
+        Parcel.objects.filter(
+            site_id=house.site_id, house=house, collected_at__isnull=True
+        ).order_by("received_at", "id")
+    )

@@ -62,6 +62,11 @@ def visit_detail(site: Site, **lookup) -> Visit:
     )
 
 
+def visit_by_pass(site: Site, token: str) -> Visit | None:
+    """The site's visit of this pass, or None (a pass of another site is none of this one)."""
+    return Visit.objects.for_site(site).filter(pass_token=token).first()
+
+
 def returning_visitor(site: Site, phone: str) -> Visit | None:
     """The latest visit of this phone at this site, to fill the form in for them again."""
     if not phone:

@@ -7,9 +7,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from frontdesk.models import Site, User
+from frontdesk.scoping import check_same_site
 from frontdesk.uploads import UploadKind, generated_name
 from residents.models import House
 from visitors.models import Parcel
+from visitors.selectors.parcels import collected_conflict
 
 
 @transaction.atomic
@@ -29,8 +31,7 @@ def parcel_create(
 
     With ``notice_method`` the household is told at once (``parcel_notify``).
     """
-    if house.site_id != site.pk:
-        raise ValueError("house of another site")
+    check_same_site(site, house=house)
     parcel = Parcel(
         site=site,
         house=house,
@@ -58,8 +59,8 @@ def parcel_create(
 
 
 @transaction.atomic
-def parcel_notify(*, parcel: Parcel, user: User, method: str) -> bool:
-    """Tell the household their parcel is at the desk; False once it has been collected.
+def parcel_notify(*, parcel: Parcel, user: User, method: str) -> Parcel:
+    """Tell the household their parcel is at the desk; Conflict once it has been collected.
 
     For now the desk tells them itself (a call, a text, a note at the door) and this
     records it; a delivery over the notices' channels is to start from here.
@@ -68,14 +69,15 @@ def parcel_notify(*, parcel: Parcel, user: User, method: str) -> bool:
     updated = Parcel.objects.filter(pk=parcel.pk, collected_at__isnull=True).update(
         notified_at=now, notified_by=user, notice_method=method
     )
-    if updated:
-        parcel.notified_at, parcel.notified_by, parcel.notice_method = now, user, method
-    return bool(updated)
+    if not updated:
+        raise collected_conflict(parcel)
+    parcel.notified_at, parcel.notified_by, parcel.notice_method = now, user, method
+    return parcel
 
 
 @transaction.atomic
-def parcel_hand_over(*, parcel: Parcel, user: User, collected_by_name: str) -> bool:
-    """Record who took the parcel; False if it was already handed over (nothing changed).
+def parcel_hand_over(*, parcel: Parcel, user: User, collected_by_name: str) -> Parcel:
+    """Record who took the parcel; Conflict if it was already handed over (nothing changed).
 
     One conditional UPDATE, so a parcel is handed over once even from two desks at once.
     """
@@ -83,7 +85,8 @@ def parcel_hand_over(*, parcel: Parcel, user: User, collected_by_name: str) -> b
     updated = Parcel.objects.filter(pk=parcel.pk, collected_at__isnull=True).update(
         collected_at=now, collected_by_name=collected_by_name, handed_over_by=user
     )
-    if updated:
-        parcel.collected_at, parcel.collected_by_name = now, collected_by_name
-        parcel.handed_over_by = user
-    return bool(updated)
+    if not updated:
+        raise collected_conflict(parcel)
+    parcel.collected_at, parcel.collected_by_name = now, collected_by_name
+    parcel.handed_over_by = user
+    return parcel

@@ -3,25 +3,28 @@ closing at the handover the visits nobody saw leave."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from frontdesk.conflicts import Conflict
 from frontdesk.models import Site, User
+from frontdesk.scoping import check_same_site
 from residents.models import House, Resident
 from visitors.models import Visit, VisitPurpose, WatchHit
-from visitors.selectors.visits import WatchMatch
+from visitors.selectors.visits import WatchMatch, watch_matches
 
 
-class AlreadyCheckedOut(Exception):
-    """The visit was checked out before (perhaps a moment ago, by another clerk)."""
+class WatchListUnconfirmed(Exception):
+    """The visitor matches watch-list entries the clerk has not confirmed: nothing is
+    registered, and the warning is logged. ``matches`` are all the entries to show."""
 
-    def __init__(self, visit: Visit):
-        super().__init__(visit.pk)
-        self.visit = visit
+    def __init__(self, matches: list[WatchMatch]):
+        super().__init__([m.entry.pk for m in matches])
+        self.matches = matches
 
 
 def watch_hits_log(
@@ -46,7 +49,14 @@ def watch_hits_log(
     )
 
 
-@transaction.atomic
+def watch_list_warn(*, site: Site, user: User, phone: str) -> list[WatchMatch]:
+    """The watch-list entries of this phone, as shown while it is typed; a warning shown
+    is logged, whether the clerk then registers the visitor or not."""
+    matches = watch_matches(site, phone=phone)
+    watch_hits_log(site=site, user=user, matches=matches, visitor_name="")
+    return matches
+
+
 def visit_register(
     *,
     site: Site,
@@ -61,33 +71,41 @@ def visit_register(
     plate: str = "",
     id_number: str = "",
     notes: str = "",
-    watch_matches: Iterable[WatchMatch] = (),
+    watch_confirmed: Collection[int] = frozenset(),
     now: datetime | None = None,
 ) -> Visit:
     """Register a visitor now; ``expected_stay`` is in minutes.
 
-    ``watch_matches`` are the warnings the clerk saw and acknowledged: they are logged
-    against the visit."""
-    for obj in (house, resident):
-        if obj is not None and obj.site_id != site.pk:
-            raise ValueError("object of another site")
-    now = now or timezone.now()
-    visit = Visit.objects.create(
-        site=site,
-        visitor_name=visitor_name,
-        visitor_phone=visitor_phone,
-        id_number=id_number,
-        party_size=party_size,
-        purpose=purpose,
-        house=house,
-        resident=resident,
-        plate=plate,
-        expected_out_at=now + timedelta(minutes=expected_stay),
-        notes=notes,
-        checked_in_at=now,
-        checked_in_by=user,
+    A visitor on the watch list is registered only when ``watch_confirmed`` (the ids of
+    the entries the clerk was shown and ticked as checked) covers every entry they match
+    now; otherwise the warning is logged and WatchListUnconfirmed raised. The confirmed
+    warnings are logged against the visit."""
+    check_same_site(site, house=house, resident=resident)
+    matches = watch_matches(
+        site, name=visitor_name, phone=visitor_phone, id_number=id_number, plate=plate
     )
-    _watch_hits_admitted(site=site, user=user, matches=watch_matches, visit=visit, now=now)
+    if any(m.entry.pk not in watch_confirmed for m in matches):
+        # Outside the registration's transaction: the warning stays logged.
+        watch_hits_log(site=site, user=user, matches=matches, visitor_name=visitor_name)
+        raise WatchListUnconfirmed(matches)
+    now = now or timezone.now()
+    with transaction.atomic():
+        visit = Visit.objects.create(
+            site=site,
+            visitor_name=visitor_name,
+            visitor_phone=visitor_phone,
+            id_number=id_number,
+            party_size=party_size,
+            purpose=purpose,
+            house=house,
+            resident=resident,
+            plate=plate,
+            expected_out_at=now + timedelta(minutes=expected_stay),
+            notes=notes,
+            checked_in_at=now,
+            checked_in_by=user,
+        )
+        _watch_hits_admitted(site=site, user=user, matches=matches, visit=visit, now=now)
     return visit
 
 
@@ -135,8 +153,9 @@ def visit_check_out(
     """Check a visitor out, once.
 
     One conditional UPDATE: of two clerks (or a clerk and a scanned pass) at the same
-    moment, exactly one changes the row; the other gets AlreadyCheckedOut. A visit of
-    another site is Visit.DoesNotExist, as if it did not exist."""
+    moment, exactly one changes the row; the other gets a Conflict naming who checked the
+    visitor out (or closed the visit at the handover) and when. A visit of another site is
+    Visit.DoesNotExist, as if it did not exist."""
     now = now or timezone.now()
     visits = Visit.objects.for_site(site).filter(pk=visit_id)
     changed = visits.filter(checked_out_at__isnull=True).update(
@@ -144,7 +163,7 @@ def visit_check_out(
     )
     visit = visits.select_related("checked_out_by").get()
     if not changed:
-        raise AlreadyCheckedOut(visit)
+        raise Conflict(visit, by=visit.checked_out_by, at=visit.checked_out_at)
     return visit
 
 

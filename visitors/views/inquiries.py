@@ -1,23 +1,27 @@
 """咨询接待: the quick log of walk-in and phone inquiries, and the departments' referrals."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from frontdesk.access import site_view
 from frontdesk.areas import area
+from frontdesk.conflicts import Conflict, conflict_message
+from frontdesk.forms import next_page
 from frontdesk.roles import USE_DESK
+from visitors.filters import InquiryFilter
 from visitors.forms.inquiries import (
-    InquiryFilter,
     InquiryForm,
+    InquiryStartForm,
     ReferralDoneForm,
     ReferralFilterForm,
+    with_done_forms,
 )
 from visitors.selectors import inquiries as selectors
 from visitors.services import inquiries as services
@@ -48,9 +52,10 @@ def index(request: HttpRequest) -> HttpResponse:
 @never_cache
 @site_view(USE_DESK)
 def create(request: HttpRequest) -> HttpResponse:
-    form = InquiryForm(
-        request.POST or None, site=request.site, initial={"house": request.GET.get("house")}
-    )
+    """At reception, or opened from a house's page or a lookup result (?house=&resident=,
+    and ?next= to go back there once recorded)."""
+    start = InquiryStartForm(request.GET, site=request.site)
+    form = InquiryForm(request.POST or None, site=request.site, initial=start.initial_values())
     if request.method == "POST" and form.is_valid():
         inquiry = services.inquiry_create(site=request.site, user=request.user, **form.cleaned_data)
         if inquiry.referred_to_id:
@@ -61,40 +66,37 @@ def create(request: HttpRequest) -> HttpResponse:
             )
         else:
             messages.success(request, _("The inquiry has been recorded."))
-        return redirect("visitors:inquiries")
-    return render(request, "visitors/inquiry_form.html", {"area": area("visitors"), "form": form})
+        back = next_page(request, request.POST) or next_page(request, request.GET)
+        return HttpResponseRedirect(back or reverse("visitors:inquiries"))
+    return render(
+        request,
+        "visitors/inquiry_form.html",
+        {"area": area("visitors"), "form": form, "next": next_page(request, request.GET)},
+    )
 
 
-def _referrals_page(
-    request: HttpRequest, *, failed: tuple[int, ReferralDoneForm] | None = None
-) -> HttpResponse:
-    desk = selectors.sees_all_referrals(request.user)
-    own = selectors.own_department(request.user, request.site)
+def _referrals_page(request: HttpRequest, posted: ReferralDoneForm | None = None) -> HttpResponse:
     filter_form = ReferralFilterForm(request.GET or None, site=request.site)
     shown, department = filter_form.cleaned()
-    if not desk:
-        department = own
-    queryset = selectors.referrals(request.site, department=department, status=shown)
-    if not desk and own is None:
-        queryset = queryset.none()  # staff of no department here: nothing is theirs
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    failed_pk, failed_form = failed or (None, None)
-    for inquiry in page:
-        inquiry.may_handle = selectors.may_handle_referral(request.user, inquiry)
-        inquiry.done_form = (
-            failed_form if inquiry.pk == failed_pk else ReferralDoneForm(inquiry_pk=inquiry.pk)
-        )
+    listing = selectors.referral_list(
+        request.site,
+        request.user,
+        status=shown,
+        department=department,
+        page=request.GET.get("page"),
+    )
+    with_done_forms(listing.page, posted)
     return render(
         request,
         "visitors/referrals.html",
         {
             "area": area("visitors"),
-            "desk": desk,
-            "own_department": own,
+            "desk": listing.desk,
+            "own_department": listing.own_department,
             "filter": filter_form,
             "shown": shown,
-            "department": department,
-            "page": page,
+            "department": listing.department,
+            "page": listing.page,
         },
     )
 
@@ -110,30 +112,16 @@ def referrals(request: HttpRequest) -> HttpResponse:
 @require_POST
 @site_view()
 def referral_done(request: HttpRequest, pk: int) -> HttpResponse:
-    inquiry = selectors.referral_for_site(request.site, pk)
-    if not selectors.may_handle_referral(request.user, inquiry):
-        raise PermissionDenied
-    if inquiry.referral_done_at is not None:
-        return _already_handled(request, inquiry)
-    form = ReferralDoneForm(request.POST, inquiry_pk=inquiry.pk)
-    if not form.is_valid():
-        return _referrals_page(request, failed=(inquiry.pk, form))
-    if not services.inquiry_referral_done(
-        inquiry=inquiry, user=request.user, reply=form.cleaned_data["reply"]
-    ):
-        inquiry.refresh_from_db(fields=["referral_done_at", "referral_done_by"])
-        return _already_handled(request, inquiry)
-    messages.success(request, _("Marked as handled; the desk can see the reply."))
-    return redirect("visitors:referrals")
-
-
-def _already_handled(request: HttpRequest, inquiry) -> HttpResponse:
-    messages.error(
-        request,
-        _("This referral was already handled by %(user)s at %(time)s; nothing was changed.")
-        % {
-            "user": inquiry.referral_done_by.get_full_name() if inquiry.referral_done_by else "",
-            "time": timezone.localtime(inquiry.referral_done_at).strftime("%Y-%m-%d %H:%M"),
-        },
-    )
+    try:
+        inquiry = selectors.referral_to_handle(request.site, request.user, pk)
+        form = ReferralDoneForm(request.POST, inquiry_pk=inquiry.pk)
+        if not form.is_valid():
+            return _referrals_page(request, posted=form)
+        services.inquiry_referral_done(
+            inquiry=inquiry, user=request.user, reply=form.cleaned_data["reply"]
+        )
+    except Conflict as conflict:
+        messages.error(request, conflict_message(conflict, pgettext_lazy("conflict", "handled")))
+    else:
+        messages.success(request, _("Marked as handled; the desk can see the reply."))
     return redirect("visitors:referrals")

@@ -2,17 +2,18 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from frontdesk.access import site_view
 from frontdesk.areas import area
+from frontdesk.conflicts import Conflict, conflict_message
 from frontdesk.roles import USE_DESK
 from frontdesk.uploads import file_response
 from visitors.forms.parcels import HandOverForm, NotifyForm, ParcelFilterForm, ParcelForm
@@ -84,14 +85,14 @@ def _parcel_page(
     notify_form: NotifyForm | None = None,
     hand_over_form: HandOverForm | None = None,
 ) -> HttpResponse:
-    days, cutoff = selectors.overdue_cutoff(request.site)
+    days, overdue = selectors.parcel_overdue(request.site, parcel)
     return render(
         request,
         "visitors/parcel.html",
         {
             "area": area("visitors"),
             "parcel": parcel,
-            "overdue": parcel.waiting and parcel.received_at < cutoff,
+            "overdue": overdue,
             "overdue_days": days,
             "notify_form": notify_form or NotifyForm(),
             "hand_over_form": hand_over_form or HandOverForm(),
@@ -109,16 +110,14 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @site_view(USE_DESK)
 def notify(request: HttpRequest, pk: int) -> HttpResponse:
-    parcel = selectors.parcel_detail(request.site, pk)
-    if not parcel.waiting:
-        return _already_collected(request, parcel)
-    form = NotifyForm(request.POST)
-    if not form.is_valid():
-        return _parcel_page(request, parcel, notify_form=form)
-    if not services.parcel_notify(
-        parcel=parcel, user=request.user, method=form.cleaned_data["method"]
-    ):
-        return _already_collected(request, parcel)
+    try:
+        parcel = selectors.parcel_waiting(request.site, pk)
+        form = NotifyForm(request.POST)
+        if not form.is_valid():
+            return _parcel_page(request, parcel, notify_form=form)
+        services.parcel_notify(parcel=parcel, user=request.user, method=form.cleaned_data["method"])
+    except Conflict as conflict:
+        return _already_collected(request, conflict)
     messages.success(request, _("Recorded: the household has been notified."))
     return redirect("visitors:parcel", pk=parcel.pk)
 
@@ -127,41 +126,33 @@ def notify(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @site_view(USE_DESK)
 def hand_over(request: HttpRequest, pk: int) -> HttpResponse:
-    parcel = selectors.parcel_detail(request.site, pk)
-    if not parcel.waiting:
-        return _already_collected(request, parcel)
-    form = HandOverForm(request.POST)
-    if not form.is_valid():
-        return _parcel_page(request, parcel, hand_over_form=form)
-    name = form.cleaned_data["collected_by_name"]
-    if not services.parcel_hand_over(parcel=parcel, user=request.user, collected_by_name=name):
-        return _already_collected(request, parcel)
+    try:
+        parcel = selectors.parcel_waiting(request.site, pk)
+        form = HandOverForm(request.POST)
+        if not form.is_valid():
+            return _parcel_page(request, parcel, hand_over_form=form)
+        services.parcel_hand_over(parcel=parcel, user=request.user, **form.cleaned_data)
+    except Conflict as conflict:
+        return _already_collected(request, conflict)
     messages.success(
         request,
         _("Handed over: %(house)s, %(parcel)s, collected by %(name)s.")
-        % {"house": parcel.house.label, "parcel": parcel, "name": name},
+        % {"house": parcel.house.label, "parcel": parcel, "name": parcel.collected_by_name},
     )
     return redirect("visitors:parcels")
 
 
-def _already_collected(request: HttpRequest, parcel: Parcel) -> HttpResponse:
-    parcel.refresh_from_db(fields=["collected_at", "collected_by_name"])
-    messages.error(
-        request,
-        _("Already collected on %(time)s by %(name)s; nothing was changed.")
-        % {
-            "time": timezone.localtime(parcel.collected_at).strftime("%Y-%m-%d %H:%M"),
-            "name": parcel.collected_by_name,
-        },
+def _already_collected(request: HttpRequest, conflict: Conflict) -> HttpResponse:
+    parcel = conflict.obj
+    # Who collected it, rather than the clerk who handed it over: that is who the desk asks.
+    text = conflict_message(
+        conflict, pgettext_lazy("conflict", "collected"), who=parcel.collected_by_name
     )
+    messages.error(request, text)
     return redirect("visitors:parcel", pk=parcel.pk)
 
 
 @never_cache
 @site_view(USE_DESK)
 def photo(request: HttpRequest, pk: int) -> HttpResponse:
-    parcel = selectors.parcel_for_site(request.site, pk)
-    if not parcel.photo:
-        raise Http404
-    ext = "png" if parcel.photo.name.endswith(".png") else "jpg"
-    return file_response(parcel.photo, f"parcel-{parcel.pk}.{ext}")
+    return file_response(*selectors.parcel_photo(request.site, pk))

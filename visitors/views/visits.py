@@ -6,20 +6,25 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from frontdesk.access import site_view
 from frontdesk.areas import area
-from frontdesk.personal import canonical_phone, is_valid_phone
+from frontdesk.conflicts import Conflict, conflict_message
+from frontdesk.forms import next_page
 from frontdesk.roles import USE_DESK
-from residents import selectors as records
 from residents.search import MAX_QUERY
+from residents.selectors import lookup as records
 from visitors.filters import VisitFilter
-from visitors.forms.visits import ScanForm, VisitForm
+from visitors.forms.visits import (
+    HandoverForm,
+    ReturningVisitorForm,
+    ScanForm,
+    VisitForm,
+)
 from visitors.models import ReceptionSettings, Visit
 from visitors.qr import qr_svg
 from visitors.selectors import visits as selectors
@@ -56,7 +61,7 @@ def _on_site_page(request: HttpRequest, scan_form: ScanForm, status: int = 200) 
 @never_cache
 @site_view(USE_DESK)
 def on_site(request: HttpRequest) -> HttpResponse:
-    return _on_site_page(request, ScanForm())
+    return _on_site_page(request, ScanForm(site=request.site))
 
 
 @never_cache
@@ -68,28 +73,13 @@ def register(request: HttpRequest) -> HttpResponse:
     )
     matches = []
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        matches = selectors.watch_matches(
-            request.site,
-            name=data["visitor_name"],
-            phone=data["visitor_phone"],
-            id_number=data.get("id_number", ""),
-            plate=data["plate"],
-        )
-        seen = set(request.POST.get("watch_seen", "").split(","))
-        confirmed = data["watch_ack"] and {str(m.entry.pk) for m in matches} <= seen
-        if matches and not confirmed:
-            services.watch_hits_log(
-                site=request.site,
-                user=request.user,
-                matches=matches,
-                visitor_name=data["visitor_name"],
-            )
-        else:
-            data.pop("watch_ack")
+        try:
             visit = services.visit_register(
-                site=request.site, user=request.user, watch_matches=matches, **data
+                site=request.site, user=request.user, **form.service_arguments()
             )
+        except services.WatchListUnconfirmed as warning:
+            matches = warning.matches
+        else:
             messages.success(
                 request, _("%(name)s is registered; print the pass.") % {"name": visit.visitor_name}
             )
@@ -97,17 +87,8 @@ def register(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "visitors/register.html",
-        _area(form=form, policy=policy, watch_matches=matches, house_label=_house_label(form)),
+        _area(form=form, policy=policy, watch_matches=matches, house_label=form.house_label()),
     )
-
-
-def _house_label(form: VisitForm) -> str:
-    """The picked house (and resident), shown again when the form comes back with errors."""
-    house = form.cleaned_data.get("house") if hasattr(form, "cleaned_data") else None
-    if house is None:
-        return ""
-    resident = form.cleaned_data.get("resident")
-    return f"{house.label} · {resident.name}" if resident else house.label
 
 
 @never_cache
@@ -115,12 +96,11 @@ def _house_label(form: VisitForm) -> str:
 def returning(request: HttpRequest) -> HttpResponse:
     """While the phone is typed: the visitor's last visit here (to fill the form in) and
     any watch-list entry for that number."""
-    phone = canonical_phone(request.GET.get("visitor_phone", ""))[:20]
-    if not is_valid_phone(phone):
+    form = ReturningVisitorForm(request.GET)
+    if not form.is_valid():
         return HttpResponse("")
-    matches = selectors.watch_matches(request.site, phone=phone)
-    # A warning shown is logged, whether the clerk then registers the visitor or not.
-    services.watch_hits_log(site=request.site, user=request.user, matches=matches, visitor_name="")
+    phone = form.cleaned_data["visitor_phone"]
+    matches = services.watch_list_warn(site=request.site, user=request.user, phone=phone)
     return render(
         request,
         "visitors/_returning.html",
@@ -145,48 +125,37 @@ def pick_house(request: HttpRequest) -> HttpResponse:
 @site_view(USE_DESK)
 def scan(request: HttpRequest) -> HttpResponse:
     """A pass scanned at the desk checks its visitor out at once."""
-    form = ScanForm(request.POST)
+    form = ScanForm(request.POST, site=request.site)
     if not form.is_valid():
         return _on_site_page(request, form, status=400)
-    visit = (
-        Visit.objects.for_site(request.site).filter(pass_token=form.cleaned_data["code"]).first()
-    )
-    if visit is None:
-        form.add_error("code", _("No visit of this site has this pass. Check the site chosen."))
-        return _on_site_page(request, form, status=400)
-    _check_out(request, visit.pk, Visit.Exit.PASS)
+    _check_out(request, form.cleaned_data["visit"].pk, Visit.Exit.PASS)
     return redirect("visitors:index")
 
 
-def _check_out(request: HttpRequest, visit_id: int, via: str) -> Visit:
+def _check_out(request: HttpRequest, visit_id: int, via: str) -> None:
     try:
         visit = services.visit_check_out(
             site=request.site, visit_id=visit_id, user=request.user, via=via
         )
     except Visit.DoesNotExist:
         raise Http404 from None
-    except services.AlreadyCheckedOut as already:
-        visit = already.visit
-        messages.warning(request, _already_out_message(visit))
+    except Conflict as conflict:
+        messages.warning(request, _already_out_message(conflict))
     else:
         messages.success(
             request,
             _("%(name)s has left (on site %(duration)s).")
             % {"name": visit.visitor_name, "duration": _duration(visit)},
         )
-    return visit
 
 
-def _already_out_message(visit: Visit) -> str:
+def _already_out_message(conflict: Conflict) -> str:
+    visit = conflict.obj
     if visit.exit == Visit.Exit.HANDOVER:
-        return _("%(name)s's visit was already closed at the handover.") % {
-            "name": visit.visitor_name
-        }
-    return _("%(name)s was already checked out at %(time)s by %(clerk)s.") % {
-        "name": visit.visitor_name,
-        "time": date_format(timezone.localtime(visit.checked_out_at), "H:i"),
-        "clerk": visit.checked_out_by.get_full_name() if visit.checked_out_by else "—",
-    }
+        action = pgettext_lazy("conflict", "closed at the handover")
+    else:
+        action = pgettext_lazy("conflict", "checked out")
+    return conflict_message(conflict, action, subject=visit.visitor_name)
 
 
 def _duration(visit: Visit) -> str:
@@ -203,31 +172,22 @@ def _duration(visit: Visit) -> str:
 def check_out(request: HttpRequest, pk: int) -> HttpResponse:
     _check_out(request, pk, Visit.Exit.DESK)
     # Back to the page it was done on: a path of this site, never a view name.
-    target = request.POST.get("next", "")
-    if target.startswith("/") and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return HttpResponseRedirect(target)
-    return redirect("visitors:index")
+    return HttpResponseRedirect(next_page(request, request.POST) or reverse("visitors:index"))
 
 
 @never_cache
 @require_POST
 @site_view(USE_DESK)
 def handover_close(request: HttpRequest) -> HttpResponse:
-    # Ticked rows; the service closes only this site's visits still open from before today.
-    ids = [
-        int(v)
-        for v in request.POST.getlist("visits")
-        if v.isascii() and v.isdigit() and len(v) < 10
-    ]
-    if not ids:
-        messages.error(request, _("Tick the visits to close."))
+    form = HandoverForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.errors["visits"][0])
         return redirect("visitors:index")
+    # The service closes only this site's visits still open from before today.
     closed = services.visits_close_for_handover(
         site=request.site,
         user=request.user,
-        visit_ids=ids[: selectors.HANDOVER_LIMIT],
+        visit_ids=form.cleaned_data["visits"],
         before=selectors.start_of_today(),
     )
     messages.success(request, _("%(count)d visits closed as not seen leaving.") % {"count": closed})

@@ -7,12 +7,16 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 
 from frontdesk import demo
+from frontdesk.areas import all_areas
 from frontdesk.models import Site
 
-# Each area's demo module, in dependency order; each has seed_demo(context) and may have
-# seed_bench(context), which loads the area's company-scale volume for the sites in
-# context.bench (after the demo data of the demo sites) and returns its row counts.
-AREA_SEEDERS = ["residents.demo", "visitors.demo"]
+
+def area_seeders() -> list[str]:
+    """Each area's demo module (Area.demo), in INSTALLED_APPS order, which is dependency
+    order; each has seed_demo(context) and may have seed_bench(context), which loads the
+    area's company-scale volume for the sites in context.bench (after the demo data of the
+    demo sites) and returns its row counts."""
+    return [area.demo for area in all_areas() if area.demo]
 
 
 class Command(BaseCommand):
@@ -55,7 +59,7 @@ class Command(BaseCommand):
             context = demo.seed_core()
         if self.verbosity >= 1:
             context.log = self.stdout.write
-        for module in AREA_SEEDERS:
+        for module in area_seeders():
             with self.phase(f"{module}: demo data"):
                 import_module(module).seed_demo(context)
         if scale == "bench":
@@ -73,7 +77,7 @@ class Command(BaseCommand):
         specs = demo.bench_site_specs(total_houses=houses, site_count=sites)
         with self.phase(f"core: {len(specs)} company-scale sites"):
             demo.seed_bench_sites(context, specs)
-        for module in AREA_SEEDERS:
+        for module in area_seeders():
             seed_bench = getattr(import_module(module), "seed_bench", None)
             if seed_bench is not None:
                 with self.phase(f"{module}: company scale"):
@@ -98,7 +102,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {table:<40} {count:>12,}")
 
     def area_tables(self) -> list[str]:
-        labels = ["frontdesk"] + [module.split(".")[0] for module in AREA_SEEDERS]
+        labels = ["frontdesk"] + [area.key for area in all_areas() if area.demo]
         return [
             model._meta.db_table
             for label in labels

@@ -1,4 +1,4 @@
-"""Every write to the records: houses, residents, vehicles, their search keys, requests."""
+"""The lookup's keys of a resident, rebuilt after every change to them."""
 
 from __future__ import annotations
 
@@ -7,8 +7,7 @@ from collections.abc import Iterable
 from django.db import transaction
 
 from frontdesk.bulk import copy_rows
-from frontdesk.models import Department, Site, User
-from residents.models import House, RecordRequest, Resident, SearchTerm, Vehicle
+from residents.models import Resident, SearchTerm, Vehicle
 from residents.search import name_search_keys, terms_for
 
 
@@ -42,35 +41,4 @@ def residents_reindex(*, resident_ids: Iterable[int]) -> None:
             for r in residents
             for term, kind, offset in terms_for(r.name, [r.phone, r.phone2], plates.get(r.pk, []))
         ),
-    )
-
-
-@transaction.atomic
-def record_request_create(
-    *,
-    site: Site,
-    user: User,
-    question: str,
-    answer: str = "",
-    asker_kind: str = RecordRequest.Asker.RESIDENT,
-    asker_name: str = "",
-    channel: str = RecordRequest.Channel.IN_PERSON,
-    house: House | None = None,
-    resident: Resident | None = None,
-    referred_to: Department | None = None,
-) -> RecordRequest:
-    for obj in (house, resident, referred_to):
-        if obj is not None and obj.site_id != site.pk:
-            raise ValueError("object of another site")
-    return RecordRequest.objects.create(
-        site=site,
-        created_by=user,
-        question=question,
-        answer=answer,
-        asker_kind=asker_kind,
-        asker_name=asker_name,
-        channel=channel,
-        house=house,
-        resident=resident,
-        referred_to=referred_to,
     )

@@ -1,39 +1,18 @@
-"""Reads of the records, always within one site."""
+"""The lookup (住户查询): houses and residents by name, pinyin, initials, phone, plate or
+house code, and admin's search on the same keys. Always within the given sites."""
 
 from __future__ import annotations
 
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import date
-from decimal import Decimal
 
 from django.db import connection
-from django.db.models import (
-    Count,
-    Exists,
-    F,
-    OuterRef,
-    Prefetch,
-    Q,
-    QuerySet,
-    Sum,
-)
+from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
-from django.utils import timezone
 
 from frontdesk.models import Site
-from frontdesk.personal import LANDLINE, MAINLAND_MOBILE
-from residents.models import (
-    Bill,
-    FeeKind,
-    House,
-    Occupancy,
-    RecordRequest,
-    Resident,
-    SearchTerm,
-    house_label,
-)
+from residents.models import House, Occupancy, SearchTerm, house_label
 from residents.search import HouseCode, normalize_query, read_query
 
 # What fits below the search box on a 1366×768 desk screen; more matches mean the clerk
@@ -57,22 +36,6 @@ class LookupResult:
     @property
     def count(self) -> int:
         return len(self.houses) + len(self.residents)
-
-
-def current_occupancies(other_side: str = "house__building") -> Prefetch:
-    """Ties not ended, as ``current_occupancies``, with the other side of each loaded:
-    a resident's houses (the default) or, with "resident", a house's occupants."""
-    return Prefetch(
-        "occupancies",
-        queryset=Occupancy.objects.filter(moved_out__isnull=True)
-        .select_related(other_side)
-        .order_by("relation", "id"),
-        to_attr="current_occupancies",
-    )
-
-
-def house_occupants() -> Prefetch:
-    return current_occupancies("resident")
 
 
 def lookup(site: Site, raw_query: str, limit: int = LOOKUP_LIMIT) -> LookupResult:
@@ -372,190 +335,3 @@ def houses_search(
     """The rows of ``queryset`` whose house (``field``) the code names, or where someone the
     lookup finds for the query lives now. Admin's house, bill and payment search."""
     return _search(queryset, field, site_ids, raw_query, HOUSE_IDS_BY_TERM, HOUSE_IDS_BY_CODE)
-
-
-@dataclass(frozen=True)
-class Arrears:
-    months: int
-    total: Decimal
-
-    @property
-    def paid_up(self) -> bool:
-        return self.total <= 0
-
-
-def unpaid_bills(site: Site, today: date | None = None) -> QuerySet:
-    """Bills past their due date and not fully paid (the partial index's rows)."""
-    today = today or timezone.localdate()
-    return Bill.objects.for_site(site).filter(paid_amount__lt=F("amount"), due_date__lt=today)
-
-
-def house_arrears(house: House, today: date | None = None) -> Arrears:
-    totals = (
-        unpaid_bills(house.site, today)
-        .filter(house=house)
-        .aggregate(
-            months=Count("period", distinct=True),
-            total=Sum(F("amount") - F("paid_amount")),
-        )
-    )
-    return Arrears(totals["months"] or 0, totals["total"] or Decimal(0))
-
-
-def arrears_totals(site: Site, today: date | None = None) -> QuerySet:
-    """Per owing house of the site: months owed and total, largest debts first.
-
-    Aggregates the overdue unpaid bills alone (the bill_overdue partial index), then the
-    page's houses are fetched by ``arrears_houses``: a site's bills are never all read.
-    """
-    return (
-        unpaid_bills(site, today)
-        .values("house")
-        .annotate(
-            arrears_months=Count("period", distinct=True),
-            arrears_total=Sum(F("amount") - F("paid_amount")),
-        )
-        .order_by("-arrears_total", "house")
-    )
-
-
-def arrears_houses(site: Site, rows, *, with_occupants: bool = False) -> list[House]:
-    """The houses of ``arrears_totals`` rows, in their order, carrying the two figures."""
-    rows = list(rows)
-    houses = (
-        House.objects.for_site(site)
-        .filter(pk__in=[row["house"] for row in rows])
-        .select_related("building")
-    )
-    if with_occupants:
-        houses = houses.prefetch_related(house_occupants())
-    by_id = {house.pk: house for house in houses}
-    result = []
-    for row in rows:
-        house = by_id.get(row["house"])
-        if house is not None:
-            house.arrears_months = row["arrears_months"]
-            house.arrears_total = row["arrears_total"]
-            result.append(house)
-    return result
-
-
-def house_detail(site: Site, pk: int) -> House:
-    from frontdesk.scoping import get_for_site_or_404
-
-    return get_for_site_or_404(
-        House.objects.select_related("building", "site").prefetch_related(house_occupants()),
-        site,
-        pk=pk,
-    )
-
-
-@dataclass
-class BillMonth:
-    """One month of a house's bills, one column per fee, as the bill history shows it."""
-
-    period: date
-    bills: dict[str, Bill]
-    due: Decimal = Decimal(0)
-    paid: Decimal = Decimal(0)
-    due_date: date | None = None
-
-    @property
-    def outstanding(self) -> Decimal:
-        return self.due - self.paid
-
-    def cells(self, kinds: list[str]) -> list[Bill | None]:
-        return [self.bills.get(kind) for kind in kinds]
-
-
-def house_bill_months(house: House, months: int = 12) -> tuple[list[str], list[BillMonth]]:
-    """The last ``months`` billed months, newest first, and the fee kinds that occur."""
-    periods = list(
-        house.bills.order_by("-period").values_list("period", flat=True).distinct()[:months]
-    )
-    by_period: dict[date, BillMonth] = {p: BillMonth(p, {}) for p in periods}
-    kinds: list[str] = []
-    for bill in house.bills.filter(period__in=periods).order_by("kind"):
-        month = by_period[bill.period]
-        month.bills[bill.kind] = bill
-        month.due += bill.amount
-        month.paid += bill.paid_amount
-        month.due_date = max(filter(None, [month.due_date, bill.due_date]))
-        if bill.kind not in kinds:
-            kinds.append(bill.kind)
-    order = [k for k, _ in FeeKind.choices]
-    kinds.sort(key=order.index)
-    return kinds, [by_period[p] for p in periods]
-
-
-def house_requests(house: House, limit: int = 20) -> list[RecordRequest]:
-    return list(
-        house.requests.select_related("created_by", "referred_to", "resident").order_by(
-            "-created_at"
-        )[:limit]
-    )
-
-
-def record_requests(site: Site) -> QuerySet:
-    return RecordRequest.objects.for_site(site).select_related(
-        "house__building", "resident", "referred_to", "created_by"
-    )
-
-
-def text_filter(queryset: QuerySet, q: str, *fields: str) -> QuerySet:
-    condition = Q()
-    for name in fields:
-        condition |= Q(**{f"{name}__icontains": q})
-    return queryset.filter(condition)
-
-
-# --- Data quality -------------------------------------------------------------------
-# What makes the archive incomplete or wrong, so the desk can put it right.
-
-# The same patterns as frontdesk.personal, in PostgreSQL's syntax.
-MOBILE_RE = MAINLAND_MOBILE.pattern.replace(r"\d", "[0-9]")
-LANDLINE_RE = LANDLINE.pattern.replace(r"\d", "[0-9]")
-
-
-def residents_without_phone(site: Site) -> QuerySet:
-    return (
-        Resident.objects.for_site(site)
-        .filter(phone="", phone2="")
-        .prefetch_related(current_occupancies())
-        .order_by("name", "id")
-    )
-
-
-def residents_with_invalid_phone(site: Site) -> QuerySet:
-    return (
-        Resident.objects.for_site(site)
-        .exclude(phone="")
-        .exclude(phone__regex=MOBILE_RE)
-        .exclude(phone__regex=LANDLINE_RE)
-        .prefetch_related(current_occupancies())
-        .order_by("name", "id")
-    )
-
-
-def houses_without_owner(site: Site) -> QuerySet:
-    owners = Occupancy.objects.filter(
-        house=OuterRef("pk"), relation=Occupancy.Relation.OWNER, moved_out__isnull=True
-    )
-    return (
-        House.objects.for_site(site)
-        .filter(~Exists(owners))
-        .select_related("building")
-        .order_by("building__number", "unit", "room")
-    )
-
-
-def duplicate_people(site: Site) -> QuerySet:
-    """Same name and phone more than once: probably one person entered twice."""
-    return (
-        Resident.objects.for_site(site)
-        .exclude(phone="")
-        .values("name", "phone")
-        .annotate(copies=Count("id"))
-        .filter(copies__gt=1)
-        .order_by("name", "phone")
-    )

@@ -1,0 +1,80 @@
+"""Arrears: what houses owe past the due date, always within one site."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, F, QuerySet, Sum
+from django.utils import timezone
+
+from frontdesk.models import Site
+from residents.models import Bill, House
+from residents.selectors.houses import house_occupants
+
+
+@dataclass(frozen=True)
+class Arrears:
+    months: int
+    total: Decimal
+
+    @property
+    def paid_up(self) -> bool:
+        return self.total <= 0
+
+
+def unpaid_bills(site: Site, today: date | None = None) -> QuerySet:
+    """Bills past their due date and not fully paid (the partial index's rows)."""
+    today = today or timezone.localdate()
+    return Bill.objects.for_site(site).filter(paid_amount__lt=F("amount"), due_date__lt=today)
+
+
+def house_arrears(house: House, today: date | None = None) -> Arrears:
+    totals = (
+        unpaid_bills(house.site, today)
+        .filter(house=house)
+        .aggregate(
+            months=Count("period", distinct=True),
+            total=Sum(F("amount") - F("paid_amount")),
+        )
+    )
+    return Arrears(totals["months"] or 0, totals["total"] or Decimal(0))
+
+
+def arrears_totals(site: Site, today: date | None = None) -> QuerySet:
+    """Per owing house of the site: months owed and total, largest debts first.
+
+    Aggregates the overdue unpaid bills alone (the bill_overdue partial index), then the
+    page's houses are fetched by ``arrears_houses``: a site's bills are never all read.
+    """
+    return (
+        unpaid_bills(site, today)
+        .values("house")
+        .annotate(
+            arrears_months=Count("period", distinct=True),
+            arrears_total=Sum(F("amount") - F("paid_amount")),
+        )
+        .order_by("-arrears_total", "house")
+    )
+
+
+def arrears_houses(site: Site, rows, *, with_occupants: bool = False) -> list[House]:
+    """The houses of ``arrears_totals`` rows, in their order, carrying the two figures."""
+    rows = list(rows)
+    houses = (
+        House.objects.for_site(site)
+        .filter(pk__in=[row["house"] for row in rows])
+        .select_related("building")
+    )
+    if with_occupants:
+        houses = houses.prefetch_related(house_occupants())
+    by_id = {house.pk: house for house in houses}
+    result = []
+    for row in rows:
+        house = by_id.get(row["house"])
+        if house is not None:
+            house.arrears_months = row["arrears_months"]
+            house.arrears_total = row["arrears_total"]
+            result.append(house)
+    return result
