@@ -73,7 +73,7 @@ test: $(VENV)/.test browsers migrate messages
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	DEBUG=1 $(MANAGE) makemigrations --check --dry-run >/dev/null
-	$(VENV)/bin/pytest --create-db
+	$(VENV)/bin/pytest --create-db -n 2
 
 # Company scale goes to a database of its own, so the development one never holds its
 # millions of rows. seed_demo skips the sites already loaded (seconds once loaded, about

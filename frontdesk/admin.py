@@ -162,6 +162,19 @@ def site_of(obj) -> Site:
     return site
 
 
+class ReadOnlyAdmin:
+    """A log kept by the system: read in admin, never added to, changed or deleted there."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 class SiteScopedAdmin(PersonalDataOpenedLog, SiteScopedFields, admin.ModelAdmin):
     """Admin scoped like the desk: a supervisor sees and picks only their sites' rows, and
     opening a record's personal data is logged."""
@@ -360,7 +373,7 @@ class RecordTypeFilter(admin.SimpleListFilter):
 
 
 @admin.register(PersonalDataAccess)
-class PersonalDataAccessAdmin(BigTableAdmin):
+class PersonalDataAccessAdmin(ReadOnlyAdmin, BigTableAdmin):
     """Who saw which full phone or ID number: readable by supervisors, never editable."""
 
     list_display = ["at", "user", "site", "action", "model", "object_id", "field", "ip_address"]
@@ -368,15 +381,6 @@ class PersonalDataAccessAdmin(BigTableAdmin):
     list_filter = ["action", SiteListFilter, ("at", admin.DateFieldListFilter), RecordTypeFilter]
     list_select_related = ["user", "site"]
     search_fields = ["user__username", "user__full_name", "=object_id"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 # --- Login protection (django-axes) -------------------------------------------------

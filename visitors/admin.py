@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from frontdesk.admin import (
     BigTableAdmin,
+    ReadOnlyAdmin,
     SiteListFilter,
     SiteScopedAdmin,
     SiteScopedRelatedFilter,
@@ -107,21 +108,12 @@ class WatchEntryAdmin(SiteScopedAdmin):
 
 
 @admin.register(WatchHit)
-class WatchHitAdmin(SiteScopedAdmin):
+class WatchHitAdmin(ReadOnlyAdmin, SiteScopedAdmin):
     """The log of warnings the watch list gave at registration: read, never written here."""
 
     list_display = ["created_at", "site", "entry", "matched_on", "visitor_name", "user", "visit"]
     list_filter = [SiteListFilter]
     list_select_related = ["site", "entry", "user", "visit"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class OnSiteFilter(admin.SimpleListFilter):

@@ -189,9 +189,7 @@ def test_it_finds_residents_by_the_desk_lookups_keys(client, local_supervisor, p
     assert resident_names(client, q) == found
 
 
-@pytest.mark.parametrize(
-    "model", ["resident", "house", "vehicle", "bill", "payment", "building"]
-)
+@pytest.mark.parametrize("model", ["resident", "house", "vehicle", "bill", "payment", "building"])
 @pytest.mark.parametrize("q", ["\x00", "张\x00三", "'; --", "%_", "x" * 500])
 def test_it_survives_odd_searches(client, local_supervisor, people, model, q):
     client.force_login(local_supervisor)
