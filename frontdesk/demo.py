@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import random
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -165,6 +166,30 @@ class SeedContext:
     def rng(self, *parts: object) -> random.Random:
         """A generator that gives the same values for the same parts on every run."""
         return random.Random("/".join(str(p) for p in parts))
+
+
+@dataclass
+class BenchTally:
+    """What an area's seed_bench loaded: its rows summed over the sites, reported site by
+    site, and how many sites it found already loaded and left as they were."""
+
+    context: SeedContext
+    # What an already loaded site already had, for the report: "records", "visits".
+    what: str
+    totals: dict[str, int] = field(default_factory=dict)
+    skipped: int = 0
+
+    def loaded(self, site: Site, counts: dict[str, int], started: float, summary: str) -> None:
+        for kind, count in counts.items():
+            self.totals[kind] = self.totals.get(kind, 0) + count
+        self.context.log(f"    {site.name}: {summary} ({time.perf_counter() - started:.1f} s)")
+
+    def done(self) -> dict[str, int]:
+        if self.skipped:
+            self.context.log(
+                f"    {self.skipped} sites already had their {self.what}: left as they were"
+            )
+        return self.totals
 
 
 @transaction.atomic

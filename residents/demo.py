@@ -18,6 +18,7 @@ from django.db import transaction
 from frontdesk.bulk import copy_rows, reserve_ids
 from frontdesk.demo import (
     DEMO_SITES,
+    BenchTally,
     SeedContext,
     bench_transaction,
     id_number,
@@ -94,26 +95,24 @@ def seed_bench(context: SeedContext) -> dict[str, int]:
     One transaction per site: an interrupted load keeps the sites it finished and a rerun
     goes on from there, while a site that already has buildings is left alone, so running
     it twice never doubles the data."""
-    totals: dict[str, int] = {}
-    skipped = 0
+    tally = BenchTally(context, "records")
     for site, spec in context.bench:
         if Building.objects.filter(site=site).exists():
-            skipped += 1
+            tally.skipped += 1
             continue
         started = time.perf_counter()
         shape = SiteShape(spec.buildings, spec.units, spec.floors, spec.rooms_per_floor)
         rng = context.rng("residents", site.name)
         with bench_transaction():
             counts = seed_site(site, shape, rng, context.today, BENCH_HOUSEHOLDS)
-        for kind, count in counts.items():
-            totals[kind] = totals.get(kind, 0) + count
-        context.log(
-            f"    {site.name}: {counts['houses']:,} houses, {counts['residents']:,} residents,"
-            f" {counts['bills']:,} bills ({time.perf_counter() - started:.1f} s)"
+        tally.loaded(
+            site,
+            counts,
+            started,
+            f"{counts['houses']:,} houses, {counts['residents']:,} residents,"
+            f" {counts['bills']:,} bills",
         )
-    if skipped:
-        context.log(f"    {skipped} sites already had their records: left as they were")
-    return totals
+    return tally.done()
 
 
 def plate(rng: random.Random) -> str:

@@ -30,6 +30,7 @@ from frontdesk.bulk import copy_rows, reserve_ids
 from frontdesk.demo import (
     BENCH_HOUSES,
     DEMO_SITES,
+    BenchTally,
     SeedContext,
     bench_transaction,
     id_number,
@@ -323,8 +324,7 @@ def seed_bench(context: SeedContext) -> dict[str, int]:
     parcels = share_out(round(BENCH_PARCELS * scale), sizes)
     clerk = bench_clerk()
     busiest = max(sizes, default=1)
-    totals: dict[str, int] = {}
-    skipped = 0
+    tally = BenchTally(context, "visits")
     # Loaded in an order unrelated to the sites' ids. A live register interleaves every
     # site's visits as they come, so a table's physical order says nothing of its site_id;
     # loaded site after site in id order, site_id would look perfectly clustered, and the
@@ -335,7 +335,7 @@ def seed_bench(context: SeedContext) -> dict[str, int]:
     for index in order:
         site, spec = context.bench[index]
         if Visit.objects.filter(site=site).exists():
-            skipped += 1
+            tally.skipped += 1
             continue
         started = timer.perf_counter()
         rng = context.rng("visitors", site.name)
@@ -356,15 +356,14 @@ def seed_bench(context: SeedContext) -> dict[str, int]:
             desk = _desk(site, clerk.pk, {}, None)
             desk.seed = f"visitors/{site.name}"
             counts = seed_site(desk, volume, rng)
-        for kind, count in counts.items():
-            totals[kind] = totals.get(kind, 0) + count
-        context.log(
-            f"    {site.name}: {counts['visits']:,} visits, {counts['inquiries']:,} inquiries,"
-            f" {counts['parcels']:,} parcels ({timer.perf_counter() - started:.1f} s)"
+        tally.loaded(
+            site,
+            counts,
+            started,
+            f"{counts['visits']:,} visits, {counts['inquiries']:,} inquiries,"
+            f" {counts['parcels']:,} parcels",
         )
-    if skipped:
-        context.log(f"    {skipped} sites already had their visits: left as they were")
-    return totals
+    return tally.done()
 
 
 def bench_clerk() -> User:

@@ -133,7 +133,7 @@ def test_a_referral_made_from_the_house_page_is_answered_by_the_department(
     page.goto(f"/residents/houses/{house.pk}/")
     form = page.locator("#inquiry-form")
     expect(form.locator("#id_house")).to_have_value("3栋2单元1201")
-    form.locator("#id_channel_1").check()  # 来电
+    form.locator("label[for=id_channel_1]").click()  # 来电 (the radio is drawn as a button)
     form.locator("#id_asker_name").fill("张三丰")
     form.locator("#id_question").fill("楼道灯不亮，已经三天了")
     form.locator("#id_referred_to").select_option(label="工程部")

@@ -141,6 +141,29 @@ def test_it_lists_with_the_same_number_of_queries_for_few_or_many(
         clerk_client.get(LOG)
 
 
+def test_rows_naming_residents_cost_one_query_whatever_their_number(
+    clerk_client, clerk, site_a, django_assert_num_queries
+):
+    house = factories.make_house(site_a)
+
+    def add(n):
+        for i in range(n):
+            resident = factories.make_resident(site_a, f"李{i}", f"1370000{i:04d}", house=house)
+            inquiry_create(
+                site=site_a, user=clerk, house=house, resident=resident, question="问", answer="答"
+            )
+
+    add(1)
+    clerk_client.get(LOG)
+    # As above, and the residents the page's rows name, in one query.
+    with django_assert_num_queries(7):
+        html = clerk_client.get(LOG).content.decode()
+    assert "关于住户 李0" in html
+    add(30)
+    with django_assert_num_queries(7):
+        clerk_client.get(LOG)
+
+
 def test_it_is_for_the_desk_only(client, engineer):
     client.force_login(engineer)
     assert client.get(LOG).status_code == 403
