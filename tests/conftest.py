@@ -78,6 +78,12 @@ def supervisor(site_a, site_b):
 
 
 @pytest.fixture
+def local_supervisor(site_a):
+    """A supervisor of site A alone (``supervisor`` has both sites)."""
+    return factories.make_user(site_a, role=roles.SUPERVISOR, username="local_boss")
+
+
+@pytest.fixture
 def engineer(site_a):
     return factories.make_user(
         site_a, role=roles.DEPARTMENT_STAFF, username="eng", department="工程部"

@@ -176,3 +176,21 @@ def make_parcel(
         received_by=clerk,
         collected_at=now if collected else None,
     )
+
+
+def resident_admin_data(resident: Resident, **extra) -> dict:
+    """What admin's resident change form posts for ``resident`` (no occupancies or
+    vehicles), with ``extra`` fields in place of its own."""
+    return {
+        "site": resident.site_id,
+        "name": resident.name,
+        "phone": resident.phone,
+        "phone2": "",
+        "id_number": "",
+        "notes": "",
+        "occupancies-TOTAL_FORMS": "0",
+        "occupancies-INITIAL_FORMS": "0",
+        "vehicles-TOTAL_FORMS": "0",
+        "vehicles-INITIAL_FORMS": "0",
+        **extra,
+    }

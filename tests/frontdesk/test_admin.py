@@ -3,7 +3,6 @@
 import pytest
 from django.urls import reverse
 
-from frontdesk import roles
 from frontdesk.admin import RecordTypeFilter
 from frontdesk.models import Department
 from tests import factories
@@ -12,11 +11,6 @@ from tests import factories
 @pytest.fixture
 def site_c(db):
     return factories.make_site("远方小区")
-
-
-@pytest.fixture
-def local_supervisor(site_a):
-    return factories.make_user(site_a, role=roles.SUPERVISOR, username="local_boss")
 
 
 def test_it_is_closed_to_clerks(clerk_client):

@@ -9,7 +9,6 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.test import Client
 from django.urls import reverse
 
-from frontdesk import roles
 from tests import factories
 from tests.factories import PASSWORD
 
@@ -26,11 +25,6 @@ def fail(client, username, times, **extra):
     for _ in range(times):
         response = log_in(client, username, "wrong-password", **extra)
     return response
-
-
-@pytest.fixture
-def local_supervisor(site_a):
-    return factories.make_user(site_a, role=roles.SUPERVISOR, username="local_boss")
 
 
 def test_it_locks_an_account_after_five_wrong_passwords(client, clerk):

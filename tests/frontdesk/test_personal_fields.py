@@ -285,27 +285,11 @@ def test_full_clean_checks_them_too(site_a):
 # --- Where they are typed: admin, the roster, the register, the filters -----------------
 
 
-def resident_change_data(resident: Resident, **extra) -> dict:
-    return {
-        "site": resident.site_id,
-        "name": resident.name,
-        "phone": resident.phone,
-        "phone2": "",
-        "id_number": "",
-        "notes": "",
-        "occupancies-TOTAL_FORMS": "0",
-        "occupancies-INITIAL_FORMS": "0",
-        "vehicles-TOTAL_FORMS": "0",
-        "vehicles-INITIAL_FORMS": "0",
-        **extra,
-    }
-
-
 def test_admin_refuses_a_bad_resident_phone_beside_the_field(client, supervisor, site_a):
     resident = factories.make_resident(site_a, "张三丰", "13800138000")
     client.force_login(supervisor)
     url = reverse("admin:residents_resident_change", args=[resident.pk])
-    response = client.post(url, resident_change_data(resident, phone="12345"))
+    response = client.post(url, factories.resident_admin_data(resident, phone="12345"))
     assert response.status_code == 200
     assert response.context["adminform"].form.errors == {"phone": [PHONE_MESSAGE]}
     html = response.content.decode()
@@ -314,7 +298,7 @@ def test_admin_refuses_a_bad_resident_phone_beside_the_field(client, supervisor,
     resident.refresh_from_db()
     assert resident.phone == "13800138000"
 
-    data = resident_change_data(resident, phone="139 1234 5678", phone2="(0571) 8888-6601")
+    data = factories.resident_admin_data(resident, phone="139 1234 5678", phone2="(0571) 8888-6601")
     assert client.post(url, data).status_code == 302
     resident.refresh_from_db()
     assert (resident.phone, resident.phone2) == ("13912345678", "0571-88886601")
@@ -324,7 +308,7 @@ def test_admin_checks_a_vehicles_plate_and_a_staff_phone(client, supervisor, sit
     resident = factories.make_resident(site_a, "张三丰", "13800138000")
     client.force_login(supervisor)
     url = reverse("admin:residents_resident_change", args=[resident.pk])
-    data = resident_change_data(
+    data = factories.resident_admin_data(
         resident, **{"vehicles-TOTAL_FORMS": "1", "vehicles-0-plate": "浙Z"}
     )
     response = client.post(url, data)

@@ -1,6 +1,5 @@
 """Ending a user's sessions: the supervisor's admin action, deactivation, password change."""
 
-import pytest
 from axes.models import AccessLog
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -8,7 +7,7 @@ from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import reverse
 
-from frontdesk import roles, services
+from frontdesk import services
 from tests import factories
 from tests.factories import PASSWORD
 
@@ -25,11 +24,6 @@ def logged_in_client(user) -> Client:
 
 def is_logged_in(client: Client) -> bool:
     return client.get(reverse("desk")).status_code == 200
-
-
-@pytest.fixture
-def local_supervisor(site_a):
-    return factories.make_user(site_a, role=roles.SUPERVISOR, username="local_boss")
 
 
 def end_sessions(client, *users):

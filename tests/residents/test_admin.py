@@ -8,32 +8,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from frontdesk import roles
 from frontdesk.models import PersonalDataAccess
 from residents.models import Bill, Occupancy, Vehicle
 from tests import factories
-
-
-@pytest.fixture
-def local_supervisor(site_a):
-    return factories.make_user(site_a, role=roles.SUPERVISOR, username="local_boss")
-
-
-def inline_data(resident, **extra):
-    data = {
-        "site": resident.site_id,
-        "name": resident.name,
-        "phone": resident.phone,
-        "phone2": "",
-        "id_number": "",
-        "notes": "",
-        "occupancies-TOTAL_FORMS": "0",
-        "occupancies-INITIAL_FORMS": "0",
-        "vehicles-TOTAL_FORMS": "0",
-        "vehicles-INITIAL_FORMS": "0",
-    }
-    data.update(extra)
-    return data
 
 
 def test_it_refuses_an_occupancy_of_another_sites_house(client, local_supervisor, site_a, site_b):
@@ -43,7 +20,7 @@ def test_it_refuses_an_occupancy_of_another_sites_house(client, local_supervisor
     url = reverse("admin:residents_resident_change", args=[resident.pk])
     response = client.post(
         url,
-        inline_data(
+        factories.resident_admin_data(
             resident,
             **{
                 "occupancies-TOTAL_FORMS": "1",
@@ -64,7 +41,9 @@ def test_it_gives_a_vehicle_its_owners_site_and_refuses_a_taken_plate(
     Vehicle.objects.create(site=site_a, resident=other, plate="浙A12345")
     client.force_login(local_supervisor)
     url = reverse("admin:residents_resident_change", args=[resident.pk])
-    data = inline_data(resident, **{"vehicles-TOTAL_FORMS": "1", "vehicles-0-plate": "浙A·12345"})
+    data = factories.resident_admin_data(
+        resident, **{"vehicles-TOTAL_FORMS": "1", "vehicles-0-plate": "浙A·12345"}
+    )
     assert client.post(url, data).status_code == 200
     assert not Vehicle.objects.filter(resident=resident).exists()
     data["vehicles-0-plate"] = "浙B54321"
