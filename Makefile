@@ -12,8 +12,8 @@ export DEMO_PASSWORD ?= frontdesk-demo
 # Packages from Debian the tests need that a fresh machine lacks.
 TEST_DEBS := chromium chromium-driver gettext
 
-.PHONY: run test bench load setup services migrate messages seed browsers lint format clean \
-	backup restore
+.PHONY: run serve test bench load setup services migrate messages static seed browsers lint \
+	format clean backup restore
 
 $(VENV)/.python:
 	@python=$$(scripts/find-python) && echo "Using $$python ($$($$python --version))" && \
@@ -60,6 +60,22 @@ run: setup
 	@echo
 	$(VENV)/bin/honcho start -f Procfile
 
+# The production way: gunicorn (gunicorn.conf.py), the Celery worker and one beat, DEBUG off,
+# static files collected for WhiteNoise. Needs the environment production needs: SECRET_KEY
+# (50+ characters) and ALLOWED_HOSTS; behind a reverse proxy doing HTTPS, or with
+# TLS_CERT/TLS_KEY for gunicorn to speak HTTPS itself. Loads no demo data.
+static: $(VENV)/.app
+	DEBUG=0 $(MANAGE) collectstatic --noinput -v 0
+
+serve: export DEBUG := 0
+serve: export PORT := $(PORT)
+serve: migrate messages static
+	@echo
+	@echo "  物业客服前台 (production): $(if $(TLS_CERT),https,http)://127.0.0.1:$(PORT)/"
+	@echo "  Ctrl-C stops web, worker and beat together."
+	@echo
+	$(VENV)/bin/honcho start -f Procfile.serve
+
 debs:
 	@if [ "$$(id -u)" != 0 ]; then echo "Run as root, or install: $(TEST_DEBS)"; exit 1; fi
 	apt-get update -qq || true
@@ -89,16 +105,18 @@ bench: migrate messages
 	  ALLOWED_HOSTS=testserver,localhost $(MANAGE) bench --json $(BENCH_JSON) $(BENCH_ARGS)
 
 # Fifty clerks at once on the busiest site of the bench database, against the app started
-# as `make run` starts it (web + worker + beat), for 60 s: p50/p95 per page, exit 1 on any
-# failed request. Not part of `make test`. A `make run` already on PORT is left alone: the
-# load then goes to LOAD_PORT. Server log: var/load-server.log; figures: var/load-summary.json
-# (and Locust's var/load_*.csv).
+# as production runs it (`make serve`: gunicorn over HTTPS with a certificate made for the
+# run, worker, beat; LOAD_SERVER=run for the development server instead), for 60 s:
+# p50/p95 per page, exit 1 on any failed request. Not part of `make test`. A server already
+# on PORT is left alone: the load then goes to LOAD_PORT. Server log: var/load-server.log;
+# figures: var/load-summary.json (and Locust's var/load_*.csv).
 LOAD_PORT ?= 8010
+LOAD_SERVER ?= serve
 load: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/frontdesk_bench
 load: $(VENV)/.load migrate messages
 	DEBUG=1 $(MANAGE) seed_demo --scale bench
 	DEBUG=1 $(MANAGE) load_prepare
-	$(PY) loadtest/run.py --port $(PORT) --fallback-port $(LOAD_PORT)
+	$(PY) loadtest/run.py --server $(LOAD_SERVER) --port $(PORT) --fallback-port $(LOAD_PORT)
 
 # One archive with the database (pg_dump -Fc) and the uploaded files (MEDIA_ROOT), written
 # to backups/frontdesk-YYYYmmdd-HHMMSS.tar (BACKUP_DIR overrides the folder).

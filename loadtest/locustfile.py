@@ -48,6 +48,8 @@ class Clerk(HttpUser):
     wait_time = between(1, 3)  # a clerk at a desk, with a resident in front of them
 
     def on_start(self):
+        # make load's HTTPS server has a certificate made for the run.
+        self.client.verify = False
         self.username = next(ACCOUNTS)
         self.visitors_on_site = []  # visits this clerk registered, to check them out later
         form = self.expect("get", "/accounts/login/", "login form")
@@ -71,6 +73,9 @@ class Clerk(HttpUser):
 
     def expect(self, method, path, name, status=200, **kwargs):
         """One request, a failure unless it answers ``status``."""
+        if method == "post":
+            # Over HTTPS, Django's CSRF check also wants the page the form was on.
+            kwargs["headers"] = {"Referer": f"{self.host}{path}", **kwargs.get("headers", {})}
         with self.client.request(
             method, path, name=name, allow_redirects=False, catch_response=True, **kwargs
         ) as response:
@@ -81,6 +86,7 @@ class Clerk(HttpUser):
                     "redirected to login: session lost"
                     if lost
                     else f"HTTP {response.status_code}, expected {status}"
+                    + (f" ({type(response.error).__name__})" if response.error else "")
                 )
             elif status == 302 and "/accounts/login/" in location:
                 response.failure("redirected to login: session lost")

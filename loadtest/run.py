@@ -1,16 +1,20 @@
-"""``make load``: start the app as ``make run`` does, put a desk of clerks on it, report.
+"""``make load``: start the app as production runs it, put a desk of clerks on it, report.
 
-The server is ``make run`` itself (honcho: runserver, Celery worker and beat, DEBUG on), so
-the figures are those of what a desk runs, not of a server set up for the test. It is
-stopped, with every process it started, however the run ends. Exit 1 on any failed
-request (or when the server never became healthy), 0 otherwise.
+The server is ``make serve`` itself (honcho: gunicorn, the Celery worker and beat, DEBUG
+off), speaking HTTPS with a certificate made for the run, as a desk's proxy would; with
+``--server run`` it is ``make run`` (the development server). Either way the figures are
+those of what a desk runs, not of a server set up for the test. It is stopped, with every
+process it started, however the run ends. Exit 1 on any failed request (or when the server
+never became healthy), 0 otherwise.
 """
 
 import argparse
 import json
 import os
+import secrets
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -34,11 +38,14 @@ def port_free(port: int) -> bool:
 
 
 def wait_healthy(url: str, server: subprocess.Popen, timeout: float) -> bool:
-    # make run migrates and compiles messages first: seconds, more on a first run.
+    # The server migrates and compiles messages first: seconds, more on a first run.
     deadline = time.monotonic() + timeout
+    unverified = ssl._create_unverified_context()  # the run's own certificate
     while time.monotonic() < deadline and server.poll() is None:
         try:
-            with urllib.request.urlopen(f"{url}/healthz", timeout=5) as response:
+            with urllib.request.urlopen(
+                f"{url}/healthz", timeout=5, context=unverified
+            ) as response:
                 if response.status == 200:
                     return True
         except OSError:  # refused while starting; 503 (HTTPError) while a part is down
@@ -97,6 +104,48 @@ def stop(server: subprocess.Popen) -> None:
         server.wait()
 
 
+def self_signed_certificate() -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 that lives as long as the run needs (a day)."""
+    cert, key = VAR / "load-cert.pem", VAR / "load-key.pem"
+    subprocess.run(
+        [
+            *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"),
+            *("-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"),
+            *("-keyout", str(key), "-out", str(cert)),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    key.chmod(0o600)
+    return cert, key
+
+
+def server_command(kind: str, port: int) -> tuple[list[str], dict[str, str], str]:
+    """The make target that starts the server, its environment, and its URL."""
+    # As from a shell: a PORT=… given to `make load` must not reach the server's make.
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS")}
+    if kind == "run":
+        return (
+            ["make", "--no-print-directory", "run", f"PORT={port}"],
+            env,
+            f"http://127.0.0.1:{port}",
+        )
+    cert, key = self_signed_certificate()
+    env.update(
+        # Production refuses to start without a real key: one for this run alone.
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        TLS_CERT=str(cert),
+        TLS_KEY=str(key),
+    )
+    env.pop("DEBUG", None)
+    return (
+        ["make", "--no-print-directory", "serve", f"PORT={port}"],
+        env,
+        f"https://127.0.0.1:{port}",
+    )
+
+
 def summary() -> int:
     """Print the per-page table; return the number of failed requests."""
     figures = json.loads(SUMMARY.read_text(encoding="utf-8"))
@@ -115,6 +164,7 @@ def summary() -> int:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--server", choices=["serve", "run"], default="serve")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--fallback-port", type=int, default=8010)
     parser.add_argument("--users", type=int, default=50)
@@ -127,20 +177,20 @@ def main() -> int:
     if port is None:
         print(f"Ports {args.port} and {args.fallback_port} are both busy: set LOAD_PORT.")
         return 2
-    url = f"http://127.0.0.1:{port}"
     VAR.mkdir(exist_ok=True)
     SUMMARY.unlink(missing_ok=True)  # never report an earlier run's figures as this one's
-    print(f"Starting the app as `make run` does on {url} (log: {SERVER_LOG.relative_to(ROOT)})")
+    command, env, url = server_command(args.server, port)
+    log_name = SERVER_LOG.relative_to(ROOT)
+    print(f"Starting the app with `make {args.server}` on {url} (log: {log_name})")
     with SERVER_LOG.open("w") as log:
         server = subprocess.Popen(
-            ["make", "--no-print-directory", "run", f"PORT={port}"],
+            command,
             cwd=ROOT,
             stdout=log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
             start_new_session=True,  # its own group, to be signalled without signalling us
-            # As from a shell: a PORT=… given to `make load` must not reach `make run`.
-            env={k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS")},
+            env=env,
         )
     try:
         if not wait_healthy(url, server, timeout=180):
