@@ -41,6 +41,8 @@ from frontdesk.models import Department, Site, User
 from residents.demo import plate as random_plate
 from residents.models import Occupancy
 from visitors.models import (
+    PASS_ALPHABET,
+    PASS_LENGTH,
     Inquiry,
     Parcel,
     ReceptionSettings,
@@ -170,7 +172,6 @@ NOTICE_METHODS = (
     Parcel.NoticeMethod.WECHAT,
     Parcel.NoticeMethod.NOTE,
 )
-TOKEN_CHARS = string.ascii_letters + string.digits + "-_"
 
 VISIT_COLUMNS = [
     "id",
@@ -624,7 +625,7 @@ def _visit_rows(
             # in order rather than at random places, which a million rows notice.
             token = f"bench-{visit_id:010d}"
         else:
-            token = "".join(r.choices(TOKEN_CHARS, k=16))
+            token = "".join(r.choices(PASS_ALPHABET, k=PASS_LENGTH))
         yield (
             visit_id,
             site_id,

@@ -23,9 +23,29 @@ DEFAULT_PARCEL_OVERDUE_DAYS = 3
 DEFAULT_PURPOSES = ["走亲访友", "快递外卖", "装修施工", "看房", "维修服务", "政府/社区工作", "其他"]
 
 
+# A pass's code is printed under its QR code and now and then typed by hand: from an
+# alphabet without look-alikes (Crockford's base 32: no I, L, O or U), in capitals.
+PASS_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+PASS_LENGTH = 16  # 80 bits: short enough for a small QR code, far too long to guess
+# What a hand types for the look-alikes: I and L for one, O for nought.
+PASS_LOOK_ALIKES = str.maketrans("ILO", "110")
+
+
 def new_pass_token() -> str:
-    # Printed as a QR code on the pass: short enough for a small code, too long to guess.
-    return secrets.token_urlsafe(12)
+    return "".join(secrets.choice(PASS_ALPHABET) for _ in range(PASS_LENGTH))
+
+
+def typed_pass_code(value: str) -> str:
+    """A code as typed (lower case, in groups, with look-alikes) as it is stored; passes
+    printed before the alphabet changed keep their codes, which are matched as they are."""
+    return "".join(value.split()).replace("-", "").upper().translate(PASS_LOOK_ALIKES)
+
+
+def pass_code_groups(token: str) -> str:
+    """ABCD EFGH JKMN PQRS: the code as printed, in fours, for the eye."""
+    if len(token) != PASS_LENGTH or any(c not in PASS_ALPHABET for c in token):
+        return token
+    return " ".join(token[i : i + 4] for i in range(0, PASS_LENGTH, 4))
 
 
 class ReceptionSettings(models.Model):
@@ -207,6 +227,10 @@ class Visit(models.Model):
     @property
     def time_on_site(self) -> timedelta:
         return (self.checked_out_at or timezone.now()) - self.checked_in_at
+
+    @property
+    def pass_code(self) -> str:
+        return pass_code_groups(self.pass_token)
 
 
 class WatchEntry(models.Model):

@@ -13,7 +13,7 @@ from django.db.models.expressions import RawSQL
 
 from frontdesk.models import Site
 from residents.models import House, Occupancy, SearchTerm, house_label
-from residents.search import HouseCode, normalize_query, read_query
+from residents.search import HouseCode, Reading, normalize_query, read_query
 
 # What fits below the search box on a 1366×768 desk screen; more matches mean the clerk
 # should type on (the list says so), not scroll.
@@ -49,7 +49,8 @@ def lookup(site: Site, raw_query: str, limit: int = LOOKUP_LIMIT) -> LookupResul
     result = LookupResult(query=q)
     if not q:
         return result
-    code, people = read_query(q)
+    reading = read_query(q)
+    code, people = reading.code, bool(reading.term)
     # A bare number is both a room and a phone's last digits: the screen's rows are shared,
     # two thirds to the houses (what a bare number mostly means), the rest to phone tails.
     house_limit, people_limit = (limit, limit)
@@ -60,7 +61,7 @@ def lookup(site: Site, raw_query: str, limit: int = LOOKUP_LIMIT) -> LookupResul
     if code is not None:
         statements.append((HOUSES_BY_CODE, _houses_params(site, code, house_limit)))
     if people:
-        statements.append((RESIDENTS_BY_TERM, _residents_params(site, q, people_limit)))
+        statements.append((RESIDENTS_BY_TERM, _residents_params(site, reading, people_limit)))
     sql = ";\n".join(statement for statement, _ in statements)
     params = {k: v for _, p in statements for k, v in p.items()}
     with connection.cursor() as cursor:
@@ -85,7 +86,13 @@ def lookup(site: Site, raw_query: str, limit: int = LOOKUP_LIMIT) -> LookupResul
 #
 # Which keys match is said once, in TERM_MATCH, for a site's terms ("t"): the lookup
 # ranks them here, admin's resident search (residents_search) lists their residents.
-TERM_MATCH = """t.term LIKE %(prefix)s
+# A phone key matches only when typed whole (its whole number, or its last four digits,
+# which are a key of their own): phones are shown masked, and a key that matched the
+# digits typed so far would tell the hidden ones one by one (see residents.search.Reading).
+# Digits are already looked up as an equality (``pattern`` without %); the kind test
+# says it again for any other query, on the index's own columns.
+TERM_MATCH = """t.term LIKE %(pattern)s
+       AND (t.kind <> %(phone)s OR t.term = %(term)s)
        AND (NOT %(first_letter)s OR (t.kind = %(initials)s AND t."offset" = 0))"""
 
 RESIDENTS_BY_TERM = f"""
@@ -117,8 +124,10 @@ SELECT r.id, r.name, r.phone,
 """
 
 
-def _like_prefix(q: str) -> str:
-    return q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+def _like(q: str, prefix: bool = True) -> str:
+    """A LIKE pattern matching ``q`` literally: the keys starting with it, or ``q`` alone."""
+    literal = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return literal + "%" if prefix else literal
 
 
 class RelationLabel:
@@ -153,21 +162,24 @@ class ResidentHit:
         return "　".join(f"{tie.label} · {tie.relation_label}" for tie in self.houses)
 
 
-def _term_match_params(q: str) -> dict:
+def _term_match_params(reading: Reading) -> dict:
+    q = reading.term
     return {
         # One Latin letter is the start of initials being typed (y → yzq): match names
         # whose initials start with it, not every pinyin syllable holding the letter.
         "first_letter": len(q) == 1 and q.isascii() and q.isalpha(),
         "initials": SearchTerm.Kind.INITIALS,
-        "prefix": _like_prefix(q),
+        "phone": SearchTerm.Kind.PHONE,
+        "term": q,
+        "pattern": _like(q, prefix=not reading.whole),
     }
 
 
-def _residents_params(site: Site, q: str, limit: int) -> dict:
+def _residents_params(site: Site, reading: Reading, limit: int) -> dict:
     return {
-        **_term_match_params(q),
-        "q": q,
-        "length": len(q),
+        **_term_match_params(reading),
+        "q": reading.term,
+        "length": len(reading.term),
         "site": site.pk,
         "limit": limit + 1,
     }
@@ -241,7 +253,7 @@ class HouseHit:
 
 def _code_match_params(code: HouseCode) -> dict:
     # The room is a prefix: the clerk may still be typing it.
-    return {"room_prefix": _like_prefix(code.room), "building": code.building, "unit": code.unit}
+    return {"room_prefix": _like(code.room), "building": code.building, "unit": code.unit}
 
 
 def _houses_params(site: Site, code: HouseCode, limit: int) -> dict:
@@ -304,11 +316,12 @@ def _search(
     q = normalize_query(raw_query)
     if not q:
         return queryset
-    code, people = read_query(q)
+    reading = read_query(q)
+    code = reading.code
     statements, params = [], {"sites": list(site_ids)}
-    if people:
+    if reading.term:
         statements.append(by_term)
-        params.update(_term_match_params(q))
+        params.update(_term_match_params(reading))
     if code is not None:
         statements.append(by_code)
         params.update(_code_match_params(code))
@@ -324,8 +337,8 @@ def residents_search(
     queryset: QuerySet, site_ids: list[int], raw_query: str, field: str = "pk"
 ) -> QuerySet:
     """The rows of ``queryset`` whose resident (``field``) the lookup finds for the query
-    in these sites: by name, pinyin, initials, phone, last four digits or plate, or living
-    now in a house the code names. Admin's resident search."""
+    in these sites: by name, pinyin, initials, whole phone, its last four digits or plate,
+    or living now in a house the code names. Admin's resident search."""
     return _search(queryset, field, site_ids, raw_query, RESIDENT_IDS_BY_TERM, RESIDENT_IDS_BY_CODE)
 
 

@@ -1,9 +1,11 @@
 from residents.models import SearchTerm
 from residents.search import (
     HouseCode,
+    Reading,
     name_search_keys,
     normalize_query,
     parse_house_code,
+    read_query,
     terms_for,
 )
 
@@ -52,3 +54,35 @@ def test_it_cleans_the_query():
     assert normalize_query("  Zhang San ") == "zhangsan"
     assert len(normalize_query("x" * 10_000)) == 64
     assert normalize_query("张\x00三\x1f") == "张三"
+
+
+def test_building_and_entrance_alone_are_a_code_without_a_room():
+    for q in ["3-2", "3-2-", "3栋2单元", "3/2"]:
+        assert parse_house_code(q) == HouseCode(3, 2, ""), q
+    assert parse_house_code("3-12") == HouseCode(3, 12, "")
+    # Three digits after one dash are a room being typed (3-1201).
+    assert parse_house_code("3-120") == HouseCode(3, None, "120")
+    assert parse_house_code("3栋2") == HouseCode(3, None, "2")
+
+
+def test_it_reads_full_width_characters_as_ascii():
+    assert normalize_query("３８２４") == "3824"
+    assert normalize_query("ＺＳＦ") == "zsf"
+    assert normalize_query("３－２－１２０１") == "3-2-1201"
+
+
+def test_it_reads_digits_whole():
+    # A phone key is matched whole: the lookup never completes the digits typed so far.
+    assert read_query("1530") == Reading(HouseCode(None, None, "1530"), "1530", whole=True)
+    assert read_query("1530123") == Reading(None, "1530123", whole=True)
+    assert read_query("153") == Reading(HouseCode(None, None, "153"), "", whole=True)
+    assert read_query("zsf") == Reading(None, "zsf", whole=False)
+    assert read_query("3-2-1201") == Reading(HouseCode(3, 2, "1201"), "")
+
+
+def test_it_reads_a_phone_typed_with_separators_as_its_digits():
+    assert read_query("155-8104-6576") == Reading(None, "15581046576", whole=True)
+    assert read_query("+8615581046576") == Reading(None, "15581046576", whole=True)
+    assert read_query("0571-8888-6601") == Reading(None, "057188886601", whole=True)
+    # As short as a house code: both.
+    assert read_query("8888-6601") == Reading(HouseCode(8888, None, "6601"), "88886601", True)

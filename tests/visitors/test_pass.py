@@ -76,7 +76,7 @@ def test_a_pass_scanned_twice_says_so(clerk_client, visit):
 
 @pytest.mark.parametrize(
     "code, message",
-    [("", "请扫描访客单"), ("???", "这不是访客单的编码"), ("A" * 12, "本小区没有与此访客单对应")],
+    [("", "请扫描访客单"), ("???", "这不是访客单的编码"), ("A" * 12, "没有这张访客单，请核对编码")],
 )
 def test_a_bad_scan_says_why_and_keeps_what_was_typed(clerk_client, visit, code, message):
     response = clerk_client.post(SCAN, {"code": code})
@@ -84,6 +84,40 @@ def test_a_bad_scan_says_why_and_keeps_what_was_typed(clerk_client, visit, code,
     assert response.status_code == 400 and message in html
     assert f'value="{code}"' in html or not code
     assert Visit.objects.get(pk=visit.pk).on_site
+
+
+def test_a_pass_code_is_made_of_characters_that_cannot_be_misread(clerk, site_a):
+    visit = factories.make_visit(site_a, clerk)
+    assert len(visit.pass_token) == 16
+    assert set(visit.pass_token) <= set("0123456789ABCDEFGHJKMNPQRSTVWXYZ")
+    assert visit.pass_code == " ".join(visit.pass_token[i : i + 4] for i in range(0, 16, 4))
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        lambda code: code.lower(),  # without the shift key
+        lambda code: " ".join(code[i : i + 4] for i in range(0, 16, 4)),  # as printed
+        lambda code: code.replace("1", "l").replace("0", "O"),  # look-alikes
+        lambda code: "-".join(code[i : i + 4] for i in range(0, 16, 4)).replace("1", "I"),
+    ],
+)
+def test_a_code_typed_by_hand_checks_the_visitor_out(clerk_client, clerk, site_a, typed):
+    from visitors.models import Visit as VisitModel
+
+    visit = factories.make_visit(site_a, clerk)
+    # A code with the characters people misread, to prove they are read as meant.
+    VisitModel.objects.filter(pk=visit.pk).update(pass_token="AB10CD01EF1GH0JK")
+    response = clerk_client.post(SCAN, {"code": typed("AB10CD01EF1GH0JK")})
+    assert response.status_code == 302
+    assert not Visit.objects.get(pk=visit.pk).on_site
+
+
+def test_a_pass_printed_before_keeps_its_code(clerk_client, clerk, site_a):
+    visit = factories.make_visit(site_a, clerk)
+    Visit.objects.filter(pk=visit.pk).update(pass_token="aZ-_x9Qw3lO0pP7k")
+    assert clerk_client.post(SCAN, {"code": "aZ-_x9Qw3lO0pP7k"}).status_code == 302
+    assert not Visit.objects.get(pk=visit.pk).on_site
 
 
 def test_another_sites_pass_does_not_check_out(clerk_client, site_b):

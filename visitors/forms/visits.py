@@ -154,8 +154,9 @@ class ScanForm(forms.Form):
 
     def clean_code(self) -> str:
         value = self.cleaned_data["code"].strip().rstrip("/")
-        token = value.rsplit("/", 1)[-1]
-        if not re.fullmatch(r"[A-Za-z0-9_-]{8,20}", token):
+        # A scanned URL ends in the code; a typed code may come in groups of four.
+        token = value.rsplit("/", 1)[-1] if "/" in value else "".join(value.split())
+        if not re.fullmatch(r"[A-Za-z0-9_-]{8,24}", token):
             raise ValidationError(_("This is not the code of a visitor pass."))
         return token
 
@@ -164,9 +165,8 @@ class ScanForm(forms.Form):
         if "code" in data:
             data["visit"] = selectors.visit_by_pass(self.site, data["code"])
             if data["visit"] is None:
-                self.add_error(
-                    "code", _("No visit of this site has this pass. Check the site chosen.")
-                )
+                # The same words for another site's pass: nothing says it exists elsewhere.
+                self.add_error("code", _("There is no such pass: check the code."))
         return data
 
 

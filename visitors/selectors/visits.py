@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from frontdesk.filters import start_of
 from frontdesk.models import Site
-from visitors.models import Visit, WatchEntry
+from visitors.models import Visit, WatchEntry, typed_pass_code
 
 # On site at once, at the busiest desk, is a few dozen; a page holds more than a day's worth.
 ON_SITE_PAGE = 50
@@ -63,8 +63,11 @@ def visit_detail(site: Site, **lookup) -> Visit:
 
 
 def visit_by_pass(site: Site, token: str) -> Visit | None:
-    """The site's visit of this pass, or None (a pass of another site is none of this one)."""
-    return Visit.objects.for_site(site).filter(pass_token=token).first()
+    """The site's visit of this pass, or None (a pass of another site is none of this one).
+
+    The code as scanned, or as typed by hand (any case, look-alikes for 1 and 0)."""
+    codes = {token, typed_pass_code(token)}
+    return Visit.objects.for_site(site).filter(pass_token__in=codes).first()
 
 
 def returning_visitor(site: Site, phone: str) -> Visit | None:
