@@ -12,5 +12,6 @@ AREA = Area(
     icon="bi-clipboard-check",
     description=_("Filing register, equipment and environment checks, training."),
     permission=roles.USE_DESK,
+    built=False,
     url_prefix="admin-tasks/",
 )

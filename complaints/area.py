@@ -12,5 +12,6 @@ AREA = Area(
     description=_("Complaints, suggestions and repairs until the resident is satisfied."),
     # Every member of staff: the desk routes work to departments here.
     permission=None,
+    built=False,
     url_prefix="complaints/",
 )

@@ -12,5 +12,6 @@ AREA = Area(
     description=_("Requests to departments, meetings, memos and shift handover."),
     # Every member of staff: the desk routes work to departments here.
     permission=None,
+    built=False,
     url_prefix="coordination/",
 )

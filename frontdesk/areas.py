@@ -63,6 +63,8 @@ class Area:
     permission: str | None
     # Where the area's URLconf (``<app>.urls``) is mounted, e.g. "admin-tasks/".
     url_prefix: str
+    # False while the area is only its landing page: the desk says it is coming.
+    built: bool = True
     # Role name (frontdesk.roles) → permissions "app_label.codename" the role is given.
     role_permissions: Mapping[str, Sequence[str]] = field(default_factory=dict)
     schedules: Sequence[Schedule] = ()

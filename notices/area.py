@@ -12,5 +12,6 @@ AREA = Area(
     icon="bi-megaphone",
     description=_("Draft, approve, print and deliver notices to residents."),
     permission=roles.USE_DESK,
+    built=False,
     url_prefix="notices/",
 )

@@ -83,7 +83,7 @@ def test_it_shows_the_report(client, supervisor, march):
     assert "每日来访" in html and "按来访事由" in html and "按到达时段" in html
     assert '<div class="fs-4 fw-semibold" id="total-visits">5</div>' in html
     assert '<div class="fs-4 fw-semibold" id="total-visitors">8</div>' in html
-    assert "33 分钟" in html
+    assert "33分钟" in html
     assert "2026-03-02" in html and "23:00–23:59" in html
     # The bars are drawn on the server, without inline styles (the CSP allows none).
     assert '<rect width="100"' in html and '<rect width="50"' in html

@@ -1,16 +1,14 @@
 """Reception's statistics page: visits per day, hour and purpose over a date range."""
 
-from datetime import timedelta
-
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from frontdesk.access import site_view
 from frontdesk.areas import area
 from frontdesk.roles import USE_DESK
+from frontdesk.timetext import duration_text
 from visitors.forms.reports import ReportRangeForm
 from visitors.selectors.reports import visit_report
 
@@ -30,12 +28,3 @@ def index(request: HttpRequest) -> HttpResponse:
             "average_stay": duration_text(report.average_stay) if report else "",
         },
     )
-
-
-def duration_text(duration: timedelta | None) -> str:
-    if duration is None:
-        return ""
-    hours, minutes = divmod(round(duration.total_seconds() / 60), 60)
-    if hours:
-        return _("%(hours)d h %(minutes)d min") % {"hours": hours, "minutes": minutes}
-    return _("%(minutes)d min") % {"minutes": minutes}

@@ -16,6 +16,7 @@ from frontdesk.areas import area
 from frontdesk.conflicts import Conflict, conflict_message
 from frontdesk.forms import next_page
 from frontdesk.roles import USE_DESK
+from frontdesk.timetext import duration_text
 from residents.search import MAX_QUERY
 from residents.selectors import lookup as records
 from visitors.filters import VisitFilter
@@ -145,7 +146,7 @@ def _check_out(request: HttpRequest, visit_id: int, via: str) -> None:
         messages.success(
             request,
             _("%(name)s has left (on site %(duration)s).")
-            % {"name": visit.visitor_name, "duration": _duration(visit)},
+            % {"name": visit.visitor_name, "duration": duration_text(visit.time_on_site)},
         )
 
 
@@ -156,14 +157,6 @@ def _already_out_message(conflict: Conflict) -> str:
     else:
         action = pgettext_lazy("conflict", "checked out")
     return conflict_message(conflict, action, subject=visit.visitor_name)
-
-
-def _duration(visit: Visit) -> str:
-    minutes = int(visit.time_on_site.total_seconds() // 60)
-    hours, minutes = divmod(minutes, 60)
-    if hours:
-        return _("%(hours)d h %(minutes)d min") % {"hours": hours, "minutes": minutes}
-    return _("%(minutes)d min") % {"minutes": minutes}
 
 
 @never_cache
@@ -207,7 +200,11 @@ def _visit_page(request: HttpRequest, visit: Visit) -> HttpResponse:
     return render(
         request,
         "visitors/visit.html",
-        _area(visit=visit, duration=_duration(visit), scanned=request.resolver_match.url_name),
+        _area(
+            visit=visit,
+            duration=duration_text(visit.time_on_site),
+            scanned=request.resolver_match.url_name,
+        ),
     )
 
 
