@@ -1,7 +1,13 @@
-// Keyboard first: "/" jumps to the records search from anywhere except a text field.
+// Keyboard first: "/" jumps to the records search from anywhere except a text field. In
+// an empty lookup box (the records page focuses its own) it is the same shortcut, not a
+// character: the clerk is already where "/" leads.
 document.addEventListener("keydown", function (event) {
   if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) return;
   var target = event.target;
+  if (target && target.matches && target.matches("input[data-results]") && !target.value) {
+    event.preventDefault();
+    return;
+  }
   var tag = target && target.tagName;
   if (tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || (target && target.isContentEditable)) return;
   var search = document.getElementById("global-search");
@@ -40,4 +46,11 @@ document.addEventListener("keydown", function (event) {
     if (index > 0) items[index - 1].focus();
     else { var q = document.querySelector("input[data-results]"); if (q) q.focus(); }
   }
+});
+
+// Ctrl+Enter sends a form that allows it (data-ctrl-enter) from any of its fields.
+document.addEventListener("keydown", function (event) {
+  if (event.key !== "Enter" || !(event.ctrlKey || event.metaKey)) return;
+  var form = event.target.closest && event.target.closest("form[data-ctrl-enter]");
+  if (form) { event.preventDefault(); form.requestSubmit(); }
 });

@@ -39,11 +39,6 @@
       else if (target.value) { event.preventDefault(); }
       return;
     }
-    // Ctrl+Enter registers from any field of a form that allows it.
-    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
-      var form = target.closest && target.closest("form[data-ctrl-enter]");
-      if (form) { event.preventDefault(); form.requestSubmit(); }
-    }
   });
 
   // A returning visitor: fill in what is still empty from their last visit.

@@ -53,3 +53,18 @@ def test_it_finds_residents_and_houses_as_the_clerk_types(
     page.locator("#occupants .reveal").first.click()
     expect(page.locator("#occupants .revealed")).to_have_count(1)
     assert console_errors == []
+
+
+def test_slash_in_the_empty_lookup_box_is_the_shortcut_not_a_character(
+    page, live_server, log_in, console_errors, clerk, records
+):
+    log_in(clerk)
+    page.goto("/residents/")
+    box = page.locator("#lookup-q")
+    expect(box).to_be_focused()
+    page.keyboard.press("/")
+    expect(box).to_have_value("")
+    expect(box).to_be_focused()
+    box.press_sequentially("3-2-1201", delay=20)
+    expect(box).to_have_value("3-2-1201")
+    assert console_errors == []

@@ -165,3 +165,16 @@ def test_a_referral_made_from_the_house_page_is_answered_by_the_department(
     expect(page.locator("#house-requests li").first).to_contain_text("已更换灯泡。")
     assert Inquiry.objects.get().referral_done_by == engineer
     assert console_errors == []
+
+
+def test_ctrl_enter_records_an_inquiry_from_any_field(
+    page, live_server, log_in, console_errors, clerk, house
+):
+    log_in(clerk)
+    page.goto("/visitors/inquiries/")
+    page.locator("#id_question").fill("快递柜在哪里？")
+    page.locator("#id_answer").fill("在 3 栋门口。")
+    page.locator("#id_answer").press("Control+Enter")
+    expect(page.locator(".alert-success")).to_contain_text("已登记")
+    assert Inquiry.objects.get().question == "快递柜在哪里？"
+    assert console_errors == []
