@@ -2,26 +2,28 @@ import json
 
 from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
-from django import forms
 from django.apps import apps
 from django.contrib import admin, messages
+from django.contrib.admin.options import ActionLocation, IncorrectLookupParameters
 from django.contrib.admin.views.main import SEARCH_VAR
+from django.contrib.admin.widgets import ForeignKeyRawIdWidget, url_params_from_lookup_dict
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.core.exceptions import EmptyResultSet
+from django.core.exceptions import EmptyResultSet, FieldDoesNotExist, ValidationError
 from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.http import HttpRequest
+from django.db.models.constants import LOOKUP_SEP
+from django.http import HttpRequest, HttpResponseNotAllowed
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop, ngettext
 from django_celery_beat.admin import PeriodicTaskAdmin as BasePeriodicTaskAdmin
-from django_celery_beat.admin import PeriodicTaskForm
 from django_celery_beat.models import PeriodicTask
 
 from frontdesk import revealable, services
 from frontdesk.models import Department, Heartbeat, PersonalDataAccess, Site, User
 from frontdesk.personal import mask_phone
+from frontdesk.schedules import all_schedules
 from frontdesk.scoping import site_lookup_of
 
 admin.site.site_header = _("Property front desk administration")
@@ -63,10 +65,126 @@ class SiteScopedFields:
                 ).distinct()
             elif hasattr(related._default_manager, "for_user"):
                 kwargs["queryset"] = related._default_manager.for_user(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+            # A raw id's label is looked up apart from the field's choices: through the
+            # same scoped rows, or another site's id in the query string names its row.
+            if "queryset" in kwargs and db_field.name in self.raw_id_fields:
+                kwargs["widget"] = ScopedRawIdWidget(
+                    db_field.remote_field,
+                    self.admin_site,
+                    kwargs["queryset"],
+                    using=kwargs.get("using"),
+                )
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if related is Department and formfield is not None:
+            label_departments_by_site(formfield, request)
+        return formfield
 
 
-class SiteListFilter(admin.SimpleListFilter):
+def label_departments_by_site(formfield, request) -> None:
+    """Every site has its 工程部: to someone of several sites, each says whose it is."""
+    if len(searchable_site_ids(request)) > 1:
+        formfield.queryset = formfield.queryset.select_related("site")
+        formfield.label_from_instance = lambda department: f"{department.site} · {department}"
+
+
+class ScopedRawIdWidget(ForeignKeyRawIdWidget):
+    """A raw id that names its row (and links to it) only when the row is one the field
+    accepts; any other id shows as typed, with nothing about the row."""
+
+    def __init__(self, rel, admin_site, queryset, attrs=None, using=None):
+        self.queryset = queryset
+        super().__init__(rel, admin_site, attrs, using)
+
+    def label_and_url_for_value(self, value):
+        key = self.rel.get_related_field().name
+        try:
+            found = self.queryset.using(self.db).filter(**{key: value}).exists()
+        except (ValueError, ValidationError):
+            return "", ""
+        return super().label_and_url_for_value(value) if found else ("", "")
+
+
+class DeclaredFiltersOnly:
+    """A changelist filters only by the filters its admin declares.
+
+    Django's admin otherwise takes any lookup on the model's own fields from the query
+    string (``?phone__startswith=1380``): whether a row appears would tell a masked
+    number digit by digit. Personal fields (frontdesk.revealable) are never filtered by a
+    typed lookup, even where a filter names them.
+    """
+
+    def lookup_allowed(self, lookup, value, request) -> bool:
+        if "\x00" in value:
+            return False  # no field holds it; PostgreSQL refuses it in a query
+        path = field_path(self.model, lookup)
+        if any(name in revealable.fields_of(label) for label, name in path):
+            return False
+        # The popup of a raw-id field filters by the field's limit_choices_to.
+        for fk_lookup in self.model._meta.related_fkey_lookups:
+            fk_lookup = fk_lookup() if callable(fk_lookup) else fk_lookup
+            if (lookup, value) in url_params_from_lookup_dict(fk_lookup).items():
+                return True
+        names = [name for _, name in path]
+        for declared, is_field in declared_filters(self, request):
+            if not is_field:
+                if lookup == declared:
+                    return True
+                continue
+            parts = declared.split(LOOKUP_SEP)
+            # The field itself, or a relation's target by its key (what a related
+            # filter's choices send: referred_to__id__exact).
+            if names == parts or (names[:-1] == parts and names[-1] in ("id", "pk")):
+                return True
+        return False
+
+
+def field_path(model, lookup: str) -> list[tuple[str, str]]:
+    """The fields a lookup walks through, as (model label, field name), up to its first
+    lookup or transform: "house__building__number__gt" walks three."""
+    path = []
+    for part in lookup.split(LOOKUP_SEP):
+        if part == "pk":
+            part = model._meta.pk.name
+        try:
+            field = model._meta.get_field(part)
+        except FieldDoesNotExist:
+            break
+        path.append((model._meta.label_lower, field.name))
+        if not field.is_relation or field.related_model is None:
+            break
+        model = field.related_model
+    return path
+
+
+def declared_filters(model_admin, request) -> list[tuple[str, bool]]:
+    """An admin's filters: (a field path, True) or (a simple filter's parameter, False)."""
+    found = [(model_admin.date_hierarchy, True)] if model_admin.date_hierarchy else []
+    for item in model_admin.get_list_filter(request):
+        if isinstance(item, (list, tuple)):
+            item = item[0]
+        if isinstance(item, str):
+            found.append((item, True))
+        elif isinstance(item, type) and issubclass(item, admin.SimpleListFilter):
+            found.append((item.parameter_name, False))
+    return found
+
+
+class Admin(DeclaredFiltersOnly, admin.ModelAdmin):
+    """The base of every admin here: lists filtered only as declared."""
+
+
+class ChoiceListFilter(admin.SimpleListFilter):
+    """A simple filter that takes only the values it offers: any other (``?site=abc``, an
+    id of someone else's site) is admin's "incorrect lookup", never a server error."""
+
+    def __init__(self, request, params, model, model_admin):
+        super().__init__(request, params, model, model_admin)
+        offered = {str(value) for value, _ in self.lookup_choices}
+        if self.value() is not None and self.value() not in offered:
+            raise IncorrectLookupParameters(f"{self.parameter_name}={self.value()!r}")
+
+
+class SiteListFilter(ChoiceListFilter):
     """The site filter, listing only the supervisor's own sites."""
 
     title = _("site")
@@ -99,10 +217,17 @@ class SiteScopedRelatedFilter(admin.RelatedFieldListFilter):
 
     def field_choices(self, field, request, model_admin):
         ordering = self.field_admin_ordering(field, request, model_admin)
-        limit = {}
+        lookup = site_lookup_of(field.related_model)
+        rows = field.related_model._default_manager.complex_filter(field.get_limit_choices_to())
         if not request.user.is_superuser:
-            limit = {f"{site_lookup_of(field.related_model)}__in": user_site_ids(request)}
-        return field.get_choices(include_blank=False, limit_choices_to=limit, ordering=ordering)
+            rows = rows.filter(**{f"{lookup}__in": user_site_ids(request)})
+        if ordering:
+            rows = rows.order_by(*ordering)
+        if len(searchable_site_ids(request)) < 2:
+            return [(row.pk, str(row)) for row in rows]
+        # Every site has its 工程部: with several sites, each says whose it is.
+        rows = rows.select_related(lookup)
+        return [(row.pk, f"{site_of(row)} · {row}") for row in rows]
 
 
 class EstimatedCountPaginator(Paginator):
@@ -138,9 +263,20 @@ class PersonalDataOpenedLog:
     (frontdesk.revealable), so that no admin keeps a list of its own; the object is
     fetched through the admin's (scoped) queryset first."""
 
+    # Every method but POST renders the stored record (Django's change form answers any
+    # method with the form); methods no page sends are refused rather than logged.
+    ALLOWED_METHODS = ("GET", "HEAD", "POST")
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method not in self.ALLOWED_METHODS:
+            return HttpResponseNotAllowed(self.ALLOWED_METHODS)
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         fields = revealable.fields_of(self.model._meta.label_lower)
-        if fields and request.method == "GET":
+        # A POST renders what was posted, not what is stored; anything else shows the
+        # stored numbers (a refused method never gets this far).
+        if fields and request.method != "POST" and request.method in self.ALLOWED_METHODS:
             obj = self.get_object(request, object_id)
             shown = [name for name in fields if obj is not None and getattr(obj, name)]
             if shown:
@@ -175,7 +311,7 @@ class ReadOnlyAdmin:
         return False
 
 
-class SiteScopedAdmin(PersonalDataOpenedLog, SiteScopedFields, admin.ModelAdmin):
+class SiteScopedAdmin(PersonalDataOpenedLog, SiteScopedFields, Admin):
     """Admin scoped like the desk: a supervisor sees and picks only their sites' rows, and
     opening a record's personal data is logged."""
 
@@ -220,7 +356,7 @@ class DepartmentInline(admin.TabularInline):
 
 
 @admin.register(Site)
-class SiteAdmin(admin.ModelAdmin):
+class SiteAdmin(Admin):
     list_display = ["name", "address", "service_phone", "is_active"]
     search_fields = ["name", "address"]
     list_filter = ["is_active"]
@@ -247,7 +383,7 @@ class DepartmentAdmin(SiteScopedAdmin):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(DeclaredFiltersOnly, BaseUserAdmin):
     list_display = [
         "username",
         "full_name",
@@ -313,7 +449,10 @@ class UserAdmin(BaseUserAdmin):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "department" and not request.user.is_superuser:
             kwargs["queryset"] = Department.objects.for_user(request.user).select_related("site")
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "department" and formfield is not None:
+            label_departments_by_site(formfield, request)
+        return formfield
 
     def save_model(self, request, obj, form, change) -> None:
         super().save_model(request, obj, form, change)
@@ -344,7 +483,7 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(Heartbeat)
-class HeartbeatAdmin(admin.ModelAdmin):
+class HeartbeatAdmin(Admin):
     list_display = ["name", "beat_at", "hostname"]
 
     def has_add_permission(self, request) -> bool:
@@ -354,7 +493,7 @@ class HeartbeatAdmin(admin.ModelAdmin):
         return False
 
 
-class RecordTypeFilter(admin.SimpleListFilter):
+class RecordTypeFilter(ChoiceListFilter):
     """The record types that hold personal data, rather than those in the log (which
     the default filter finds by reading the whole log on every view)."""
 
@@ -376,11 +515,72 @@ class RecordTypeFilter(admin.SimpleListFilter):
 class PersonalDataAccessAdmin(ReadOnlyAdmin, BigTableAdmin):
     """Who saw which full phone or ID number: readable by supervisors, never editable."""
 
-    list_display = ["at", "user", "site", "action", "model", "object_id", "field", "ip_address"]
+    list_display = [
+        "at",
+        "user",
+        "site",
+        "action",
+        "record_type",
+        "object_id",
+        "fields_shown",
+        "ip_address",
+    ]
+    fields = [
+        "at",
+        "user",
+        "site",
+        "action",
+        "record_type",
+        "object_id",
+        "fields_shown",
+        "description",
+        "ip_address",
+    ]
+    readonly_fields = fields
     # A date filter rather than a date hierarchy, which reads the whole log on every view.
     list_filter = ["action", SiteListFilter, ("at", admin.DateFieldListFilter), RecordTypeFilter]
     list_select_related = ["user", "site"]
     search_fields = ["user__username", "user__full_name", "=object_id"]
+
+    # The log keeps codes ("residents.resident", "phone,id_number") so that it outlives
+    # renamed models and fields; a supervisor reads their names.
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        access = self.get_object(request, object_id)
+        if access is not None:
+            summary = " · ".join(
+                [
+                    str(access.user),
+                    access.get_action_display(),
+                    f"{self.record_type(access)} #{access.object_id}",
+                    self.fields_shown(access),
+                ]
+            )
+            extra_context = {**(extra_context or {}), "subtitle": summary}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    @admin.display(description=_("record type"), ordering="model")
+    def record_type(self, access: PersonalDataAccess) -> str:
+        model = model_of(access.model)
+        return model._meta.verbose_name if model else access.model
+
+    @admin.display(description=_("field"))
+    def fields_shown(self, access: PersonalDataAccess) -> str:
+        model = model_of(access.model)
+        return "、".join(str(field_label(model, name)) for name in access.field.split(",") if name)
+
+
+def model_of(label: str):
+    try:
+        return apps.get_model(label)
+    except (LookupError, ValueError):
+        return None
+
+
+def field_label(model, name: str):
+    try:
+        return model._meta.get_field(name).verbose_name if model else name
+    except FieldDoesNotExist:
+        return name
 
 
 # --- Login protection (django-axes) -------------------------------------------------
@@ -418,7 +618,7 @@ AXES_LABELS = [
 ]
 
 
-class StaffUsernameScopedAdmin(admin.ModelAdmin):
+class StaffUsernameScopedAdmin(Admin):
     """Axes keeps usernames, not users: a supervisor sees the rows of their sites' staff,
     and those of usernames that are no one's (typos, guesses), which belong to no site."""
 
@@ -478,36 +678,99 @@ class LoginFailureLogAdmin(LoginLogListing, StaffUsernameScopedAdmin, AccessFail
     pass
 
 
-# Periodic tasks run for every site: a site's supervisor may change when a task runs and
-# whether it is enabled, never which task runs or with what arguments.
+# Periodic tasks run for every site: disabling the daily purge of visitors' data, or
+# running it, acts for the whole company. Only the company's administrators change them;
+# a site's supervisor reads them.
 admin.site.unregister(PeriodicTask)
 
 
-class ScheduleOnlyForm(PeriodicTaskForm):
-    def clean(self):
-        data = forms.ModelForm.clean(self)
-        data["task"] = self.instance.task
-        return data
+def is_company_admin(user) -> bool:
+    return user.is_superuser
+
+
+def schedule_titles() -> dict[str, str]:
+    """Each declared task's Chinese name (frontdesk.schedules): "visitors.purge_personal_data"
+    says nothing to a supervisor."""
+    return {schedule.task: schedule.name for schedule in all_schedules()}
+
+
+class TaskFilter(ChoiceListFilter):
+    title = _("task")
+    parameter_name = "task"
+
+    def lookups(self, request, model_admin):
+        titles = schedule_titles()
+        tasks = set(titles) | set(PeriodicTask.objects.values_list("task", flat=True))
+        return sorted(((task, titles.get(task, task)) for task in tasks), key=lambda c: c[1])
+
+    def queryset(self, request, queryset):
+        return queryset.filter(task=self.value()) if self.value() else queryset
 
 
 @admin.register(PeriodicTask)
-class PeriodicTaskAdmin(BasePeriodicTaskAdmin):
-    SUPERVISOR_FIELDSETS = (
-        (None, {"fields": ("name", "task", "enabled", "description")}),
-        (_("Schedule"), {"fields": ("interval", "crontab", "start_time", "one_off")}),
+class PeriodicTaskAdmin(DeclaredFiltersOnly, BasePeriodicTaskAdmin):
+    list_display = ["title", "enabled", "schedule", "last_run_at"]
+    list_filter = ["enabled", TaskFilter]
+    date_hierarchy = None
+    READ_ONLY_FIELDSETS = (
+        (None, {"fields": ("title", "task_described", "enabled", "description")}),
+        (_("Schedule"), {"fields": ("interval", "crontab", "start_time", "last_run_at")}),
     )
 
+    @admin.display(description=_("task name"), ordering="name")
+    def title(self, task: PeriodicTask) -> str:
+        return task.name
+
+    @admin.display(description=_("task"))
+    def task_described(self, task: PeriodicTask) -> str:
+        return schedule_titles().get(task.task, task.task)
+
+    @admin.display(description=_("Schedule"))
+    def schedule(self, task: PeriodicTask) -> str:
+        return str(task.scheduler)
+
+    def has_add_permission(self, request) -> bool:
+        return is_company_admin(request.user) and super().has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return is_company_admin(request.user) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return is_company_admin(request.user) and super().has_delete_permission(request, obj)
+
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
+        # Enable, disable, toggle and run act on the whole company's schedule.
+        if not is_company_admin(request.user):
+            return {}
+        return super().get_actions(request, action_location)
+
     def get_fieldsets(self, request, obj=None):
-        if request.user.is_superuser:
+        if is_company_admin(request.user):
             return super().get_fieldsets(request, obj)
-        return self.SUPERVISOR_FIELDSETS
+        return self.READ_ONLY_FIELDSETS
 
     def get_readonly_fields(self, request, obj=None):
-        if request.user.is_superuser:
+        if is_company_admin(request.user):
             return super().get_readonly_fields(request, obj)
-        return ("name", "task", "last_run_at")
+        return [name for _, options in self.READ_ONLY_FIELDSETS for name in options["fields"]]
 
     def get_form(self, request, obj=None, **kwargs):
-        if not request.user.is_superuser:
-            kwargs["form"] = ScheduleOnlyForm
-        return super().get_form(request, obj, **kwargs)
+        form = super().get_form(request, obj, **kwargs)
+        # The model's own labels: "Name" (which reads 姓名 here) and an untranslated
+        # "Task Name" for the code name.
+        if "name" in form.base_fields:
+            form.base_fields["name"].label = _("task name")
+        if "task" in form.base_fields:
+            form.base_fields["task"].label = _("task (code name)")
+        return form
+
+
+# Admins the libraries register themselves (groups, beat's schedules) filter only as
+# declared, like ours.
+for _model, _model_admin in list(admin.site._registry.items()):
+    if not isinstance(_model_admin, DeclaredFiltersOnly):
+        admin.site.unregister(_model)
+        admin.site.register(
+            _model,
+            type(type(_model_admin).__name__, (DeclaredFiltersOnly, type(_model_admin)), {}),
+        )

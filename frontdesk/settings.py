@@ -242,6 +242,15 @@ LOGIN_IP_FAILURE_WINDOW = 60 * 60  # seconds
 # Every failure is logged (AccessFailureLog), besides every login and logout (AccessLog).
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# A wrong current password on the password form counts as a failed login too
+# (frontdesk.views.PasswordChangeView); what was typed there is never stored with it.
+AXES_SENSITIVE_PARAMETERS = [
+    "username",
+    "ip_address",
+    "old_password",
+    "new_password1",
+    "new_password2",
+]
 AXES_HTTP_RESPONSE_CODE = 429
 # Our own admin classes (frontdesk/admin.py) show these records, read-only and scoped.
 AXES_ENABLE_ADMIN = False

@@ -1,5 +1,6 @@
 from django.apps import apps
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
@@ -8,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from frontdesk import revealable, selectors, services
+from frontdesk import lockout, revealable, selectors, services
 from frontdesk.access import site_view
 from frontdesk.forms import SiteSwitchForm, next_page
 from frontdesk.middleware import SESSION_SITE_ID
@@ -73,3 +74,24 @@ def reveal(request: HttpRequest, label: str, pk: int, field: str) -> HttpRespons
         ip_address=request.META.get("REMOTE_ADDR"),
     )
     return render(request, "frontdesk/revealed.html", {"value": getattr(obj, field)})
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's password change, where a wrong current password is a failed login.
+
+    A locked account (or address) is refused before any password is checked, even the
+    right one; the failure that reaches the limit ends the session (frontdesk.lockout).
+    """
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        user = request.user
+        if lockout.password_locked(request, user):
+            return lockout.lock_out(request, user)
+        form = self.get_form()
+        valid = form.is_valid()
+        if form.has_error("old_password", "password_incorrect"):
+            if lockout.password_failed(request, user):
+                return lockout.lock_out(request, user)
+        elif "old_password" not in form.errors:  # checked, and right
+            lockout.password_right(user)
+        return self.form_valid(form) if valid else self.form_invalid(form)

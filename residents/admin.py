@@ -133,7 +133,7 @@ class VehicleAdmin(BigTableAdmin):
 
 @admin.register(Bill)
 class BillAdmin(BigTableAdmin):
-    list_display = ["house", "kind", "period", "amount", "paid_amount", "due_date"]
+    list_display = ["house", "kind", "month", "amount", "paid_amount", "due_date"]
     list_filter = [SiteListFilter, "kind", "period"]
     list_select_related = ["house__building"]
     search_fields = ["house__room"]
@@ -146,6 +146,11 @@ class BillAdmin(BigTableAdmin):
     def get_search_results(self, request, queryset, search_term):
         found = houses_search(queryset, searchable_site_ids(request), search_term, field="house")
         return found, False
+
+    # A bill is for a month: its period is stored as the month's first day.
+    @admin.display(description=_("period"), ordering="period")
+    def month(self, bill: Bill) -> str:
+        return f"{bill.period:%Y-%m}"
 
 
 @admin.register(Payment)

@@ -171,6 +171,15 @@ class Occupancy(models.Model):
                 name="occupancy_unique_current",
             )
         ]
+        indexes = [
+            # Houses without an owner (data quality): the site's houses are looked up in
+            # it, where otherwise every site's occupancies would be read and hashed.
+            models.Index(
+                fields=["house"],
+                name="occupancy_current_owner",
+                condition=models.Q(relation="owner", moved_out__isnull=True),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.resident} · {self.house} · {self.get_relation_display()}"
@@ -418,6 +427,9 @@ class RosterImport(models.Model):
     )
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     imported_at = models.DateTimeField(_("imported at"), null=True, blank=True)
+    # The check made at upload, as the preview shows it (RosterResult.summary): reading a
+    # 50,000-row file again takes seconds. None for files uploaded before it was kept.
+    preview = models.JSONField(_("preview"), null=True, blank=True, editable=False)
 
     objects = SiteScopedQuerySet.as_manager()
 

@@ -12,7 +12,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from frontdesk.admin import (
+    Admin,
     BigTableAdmin,
+    ChoiceListFilter,
     ReadOnlyAdmin,
     SiteListFilter,
     SiteScopedAdmin,
@@ -45,7 +47,7 @@ def person_search(term: str, name: str, phone: str, plate: str | None = None) ->
 
 
 @admin.register(VisitPurpose)
-class VisitPurposeAdmin(admin.ModelAdmin):
+class VisitPurposeAdmin(Admin):
     # The company's list, shared by every site: retire a purpose rather than delete it,
     # the register keeps pointing at it.
     list_display = ["name", "sort_order", "is_active"]
@@ -116,7 +118,7 @@ class WatchHitAdmin(ReadOnlyAdmin, SiteScopedAdmin):
     list_select_related = ["site", "entry", "user", "visit"]
 
 
-class OnSiteFilter(admin.SimpleListFilter):
+class OnSiteFilter(ChoiceListFilter):
     title = _("status")
     parameter_name = "status"
 
@@ -151,11 +153,18 @@ class VisitAdmin(BigTableAdmin):
     search_fields = ["visitor_name"]
     search_help_text = _("Name (beginning), whole phone or plate")
     raw_id_fields = ["house", "resident"]
-    readonly_fields = ["pass_token", "checked_in_by", "checked_out_by", "personal_data_erased_at"]
+    # The token is shown (pass_code, with a label) and never edited.
+    exclude = ["pass_token"]
+    readonly_fields = ["pass_code", "checked_in_by", "checked_out_by", "personal_data_erased_at"]
 
     @admin.display(description=_("visitor's phone"), ordering="visitor_phone")
     def masked_phone(self, visit: Visit) -> str:
         return mask_phone(visit.visitor_phone)
+
+    # The model's field has no label of its own ("Pass token").
+    @admin.display(description=_("pass token"))
+    def pass_code(self, visit: Visit) -> str:
+        return visit.pass_token
 
     def get_search_results(self, request, queryset, search_term):
         term = search_term.strip()
@@ -209,7 +218,7 @@ class InquiryAdmin(BigTableAdmin):
         super().save_model(request, obj, form, change)
 
 
-class WaitingFilter(admin.SimpleListFilter):
+class WaitingFilter(ChoiceListFilter):
     title = _("status")
     parameter_name = "status"
 

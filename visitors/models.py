@@ -182,6 +182,12 @@ class Visit(models.Model):
         indexes = [
             # The register: a site's visits newest first, by day.
             models.Index(fields=["site", "-checked_in_at"], name="visit_site_time"),
+            # The register of one purpose: beside the one above, PostgreSQL reads the
+            # purpose's own index, every site's visits of it (a third of all), to count a
+            # month of them.
+            models.Index(
+                fields=["site", "purpose", "-checked_in_at"], name="visit_site_purpose_time"
+            ),
             # On site now: small, whatever the size of the register.
             models.Index(
                 fields=["site", "checked_in_at"],

@@ -37,6 +37,26 @@ class RosterResult:
     def more_errors(self) -> int:
         return self.error_count - len(self.errors)
 
+    # What the preview page shows, kept with the upload (RosterImport.preview) so that the
+    # page does not read and check the whole file again on every view.
+    SUMMARY_FIELDS = ("file_error", "total", "preview", "errors", "error_count", "error_rows")
+
+    def summary(self) -> dict:
+        """The preview page's part of the result, as JSON can hold it."""
+        data = {name: getattr(self, name) for name in self.SUMMARY_FIELDS}
+        data["preview"] = [[number, [str(c) for c in cells]] for number, cells in self.preview]
+        data["errors"] = [str(e) for e in self.errors]
+        return data
+
+    @classmethod
+    def from_summary(cls, kind: str, data: dict) -> RosterResult:
+        """The result as the preview shows it; its rows (``items``) are not kept."""
+        result = cls(kind=kind, columns=SPECS[kind].preview_columns())
+        for name in cls.SUMMARY_FIELDS:
+            if name in data:
+                setattr(result, name, data[name])
+        return result
+
 
 def roster_parse(*, site: Site, kind: str, data: bytes) -> RosterResult:
     """Read and check a file of this kind for this site; writes nothing."""

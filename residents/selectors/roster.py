@@ -10,11 +10,16 @@ from residents.roster.files import MAX_FILE_SIZE
 from residents.roster.parse import RosterResult, roster_parse
 
 
-def roster_imports(site: Site) -> QuerySet:
-    return RosterImport.objects.for_site(site).select_related("uploaded_by")
+def roster_imports(site: Site, *, with_preview: bool = False) -> QuerySet:
+    imports = RosterImport.objects.for_site(site).select_related("uploaded_by")
+    # The kept check holds up to a few hundred rows and messages: only its page reads it.
+    return imports if with_preview else imports.defer("preview")
 
 
 def roster_preview(*, site: Site, roster: RosterImport) -> RosterResult:
+    """The check made at upload; a file uploaded before it was kept is checked now."""
+    if roster.preview is not None:
+        return RosterResult.from_summary(roster.kind, roster.preview)
     return roster_parse(site=site, kind=roster.kind, data=stored_data(roster))
 
 

@@ -2,9 +2,11 @@
 
 The flow is upload → preview → confirm. ``roster_upload`` refuses files that cannot be read
 at all (not a spreadsheet, empty, missing columns, too big) and keeps the rest in a
-RosterImport; the preview re-reads the stored file every time (so a residents file whose
-houses were missing imports once the houses are in); ``roster_import`` re-reads it once
-more inside the transaction that writes, so what is saved is exactly what was checked.
+RosterImport, with the check the preview shows (reading a large file takes seconds, so the
+preview does not read it again); ``roster_recheck`` checks the stored file again on request
+(so a residents file whose houses were missing imports once the houses are in);
+``roster_import`` re-reads it once more inside the transaction that writes, so what is
+saved is exactly what was checked.
 Reading and checking the file is residents.roster's.
 """
 
@@ -191,10 +193,26 @@ def roster_upload(
         uploaded_by=user,
         row_count=result.total,
         error_count=result.error_rows,
+        preview=result.summary(),
     )
     roster.file.save(upload.name or "roster", ContentFile(data), save=False)
     roster.save()
     return roster, result
+
+
+def roster_recheck(*, site: Site, pk: int) -> RosterImport:
+    """Check a previewed file again against the records as they are now, and keep that."""
+    roster = RosterImport.objects.for_site(site).get(pk=pk)
+    if roster.status != RosterImport.Status.PREVIEWED:
+        return roster
+    result = roster_parse(site=site, kind=roster.kind, data=stored_data(roster))
+    roster.preview = result.summary()
+    roster.row_count, roster.error_count = result.total, result.error_rows
+    # Conditional: a confirm that got there first keeps its counts.
+    RosterImport.objects.filter(pk=roster.pk, status=RosterImport.Status.PREVIEWED).update(
+        preview=roster.preview, row_count=roster.row_count, error_count=roster.error_count
+    )
+    return roster
 
 
 def roster_import(*, site: Site, pk: int) -> RosterImport:
@@ -220,7 +238,10 @@ def roster_import(*, site: Site, pk: int) -> RosterImport:
             roster.status = RosterImport.Status.IMPORTED
             roster.imported_at = timezone.now()
             roster.row_count, roster.error_count = result.total, 0
-            roster.save(update_fields=["status", "imported_at", "row_count", "error_count"])
+            roster.preview = None  # the page shows the import now, not the check
+            roster.save(
+                update_fields=["status", "imported_at", "row_count", "error_count", "preview"]
+            )
     except IntegrityError as exc:
         # Someone changed the same records meanwhile (say, the same receipt number).
         raise RosterImportRefused(

@@ -15,7 +15,12 @@ from residents.forms.roster import RosterUploadForm
 from residents.models import RosterImport
 from residents.roster.specs import SPECS, template_columns
 from residents.selectors.roster import roster_imports, roster_preview
-from residents.services.roster import RosterImportRefused, roster_import, roster_upload
+from residents.services.roster import (
+    RosterImportRefused,
+    roster_import,
+    roster_recheck,
+    roster_upload,
+)
 
 RECENT = 10
 
@@ -65,8 +70,15 @@ def template_download(kind: str) -> HttpResponse:
 @never_cache
 @site_view("residents.import_roster")
 def preview(request: HttpRequest, pk: int) -> HttpResponse:
-    """GET re-checks the stored file and shows it; POST imports it (all or nothing)."""
-    imported = get_for_site_or_404(roster_imports(request.site), request.site, pk=pk)
+    """GET shows the check made at upload; POST imports the file (all or nothing), or with
+    ``recheck`` checks it again against the records as they are now."""
+    imported = get_for_site_or_404(
+        roster_imports(request.site, with_preview=True), request.site, pk=pk
+    )
+    if request.method == "POST" and "recheck" in request.POST:
+        roster_recheck(site=request.site, pk=imported.pk)
+        messages.info(request, _("The file has been checked again."))
+        return redirect("residents:import_preview", pk=imported.pk)
     if request.method == "POST":
         try:
             imported = roster_import(site=request.site, pk=imported.pk)

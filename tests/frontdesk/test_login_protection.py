@@ -214,3 +214,90 @@ def test_it_refuses_a_locked_account_in_a_fixed_number_of_queries(
     # savepoint (4).
     with django_assert_num_queries(12):
         assert log_in(client, clerk.username).status_code == 429
+
+
+# --- the password form: a wrong current password is a failed login ----------------------
+
+PASSWORD_CHANGE = reverse("password_change")
+NEW_PASSWORD = "Desk-shift-2026!"
+
+
+def change_password(client, old, times=1):
+    for _ in range(times):
+        response = client.post(
+            PASSWORD_CHANGE,
+            {"old_password": old, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+        )
+    return response
+
+
+def test_it_locks_the_account_after_five_wrong_passwords_on_the_password_form(clerk_client, clerk):
+    response = change_password(clerk_client, "guess", times=4)
+    assert response.status_code == 200
+    assert "你的旧密码不正确" in response.content.decode()
+
+    response = change_password(clerk_client, "guess")
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert "账号“clerk_a”因连续 5 次密码错误已被锁定" in html
+    # The session ends: the right password cannot be tried from it any more ...
+    assert "_auth_user_id" not in clerk_client.session
+    response = change_password(clerk_client, PASSWORD)
+    assert response.status_code == 302 and response["Location"].startswith(LOGIN)
+    clerk.refresh_from_db()
+    assert clerk.check_password(PASSWORD)
+    # ... nor can the account log in, from anywhere, until a supervisor unlocks it.
+    assert log_in(Client(), clerk.username, REMOTE_ADDR="10.0.0.2").status_code == 429
+    # Logged as login failures are, with the page they were made on.
+    failures = AccessFailureLog.objects.filter(username=clerk.username, path_info=PASSWORD_CHANGE)
+    assert list(failures.order_by("id").values_list("locked_out", flat=True)) == [
+        False,
+        False,
+        False,
+        False,
+        True,
+    ]
+
+
+def test_it_counts_the_password_forms_failures_with_the_logins(client, clerk):
+    fail(client, clerk.username, 3)
+    session = Client()
+    assert log_in(session, clerk.username).status_code == 302  # clears the three
+    fail(client, clerk.username, 3)
+    assert change_password(session, "guess", times=2).status_code == 429
+    assert log_in(client, clerk.username).status_code == 429
+
+
+def test_it_refuses_the_password_form_of_a_locked_account_even_with_the_right_password(
+    clerk_client, clerk
+):
+    fail(Client(), clerk.username, 5)  # someone else, at another desk
+    response = change_password(clerk_client, PASSWORD)
+    assert response.status_code == 429
+    assert "_auth_user_id" not in clerk_client.session
+    clerk.refresh_from_db()
+    assert clerk.check_password(PASSWORD)
+
+
+def test_the_right_current_password_ends_a_run_of_wrong_ones(clerk_client, clerk):
+    change_password(clerk_client, "guess", times=4)
+    # The right password with a new one too short to accept: nothing changes, but the
+    # run of wrong passwords is over, as after a successful login.
+    response = clerk_client.post(
+        PASSWORD_CHANGE, {"old_password": PASSWORD, "new_password1": "x", "new_password2": "x"}
+    )
+    assert response.status_code == 200
+    assert change_password(clerk_client, "guess", times=4).status_code == 200
+    # A blank current password is no proof of knowing it: it ends nothing.
+    clerk_client.post(PASSWORD_CHANGE, {"old_password": "", "new_password1": "x"})
+    assert change_password(clerk_client, "guess").status_code == 429
+
+
+def test_it_never_stores_what_was_typed_into_the_password_form(clerk_client, clerk):
+    clerk_client.post(
+        PASSWORD_CHANGE,
+        {"old_password": "guess-1", "new_password1": "New-1-xyz!", "new_password2": "New-1-xyz!"},
+    )
+    attempt = AccessAttempt.objects.get(username=clerk.username)
+    assert attempt.path_info == PASSWORD_CHANGE
+    assert "guess-1" not in attempt.post_data and "New-1-xyz!" not in attempt.post_data

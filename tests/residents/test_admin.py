@@ -356,3 +356,19 @@ def test_it_lists_with_the_same_number_of_queries_for_few_or_many(
     get()
     fill(site_a, 12)
     get()
+
+
+def test_it_shows_a_bills_period_as_its_month(client, local_supervisor, site_a):
+    house = factories.make_house(site_a)
+    Bill.objects.create(
+        site=site_a,
+        house=house,
+        kind="property",
+        period=date(2026, 12, 1),
+        amount=Decimal(100),
+        due_date=date(2026, 12, 31),
+    )
+    client.force_login(local_supervisor)
+    html = client.get(reverse("admin:residents_bill_changelist")).content.decode()
+    assert "2026-12" in html
+    assert "2026年12月1日" not in html

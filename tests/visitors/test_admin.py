@@ -306,3 +306,44 @@ def test_watch_entries_never_show_a_full_number(client, supervisor_a, site_a):
     client.force_login(supervisor_a)
     html = client.get(reverse("admin:visitors_watchentry_changelist")).content.decode()
     assert "13912345678" not in html and "11010519491231002X" not in html
+
+
+def test_the_visit_form_labels_its_pass_code_in_chinese(client, supervisor_a, rows):
+    client.force_login(supervisor_a)
+    url = reverse("admin:visitors_visit_change", args=[rows["visit_a"].pk])
+    html = client.get(url).content.decode()
+    assert "Pass token" not in html and "访客单编码" in html
+    assert rows["visit_a"].pass_token in html
+    assert 'name="pass_token"' not in html  # shown, never edited
+
+
+def test_the_referral_filter_says_whose_site_each_department_is(client, supervisor, site_a):
+    client.force_login(supervisor)  # of both sites: each has its 工程部
+    response = client.get(reverse("admin:visitors_inquiry_changelist"))
+    spec = next(
+        f
+        for f in response.context["cl"].filter_specs
+        if getattr(f, "field_path", "") == "referred_to"
+    )
+    labels = [label for _, label in spec.lookup_choices]
+    assert "翠湖花园 · 工程部" in labels and "锦绣华庭 · 工程部" in labels
+    assert "工程部" not in labels
+
+
+def test_the_referral_filter_names_departments_alone_for_a_one_site_supervisor(
+    client, supervisor_a, site_a
+):
+    client.force_login(supervisor_a)
+    response = client.get(reverse("admin:visitors_inquiry_changelist"))
+    spec = next(
+        f
+        for f in response.context["cl"].filter_specs
+        if getattr(f, "field_path", "") == "referred_to"
+    )
+    assert "工程部" in [label for _, label in spec.lookup_choices]
+
+
+def test_the_inquiry_form_says_whose_site_each_department_is(client, supervisor, site_a):
+    client.force_login(supervisor)
+    html = client.get(reverse("admin:visitors_inquiry_add")).content.decode()
+    assert "翠湖花园 · 工程部" in html and "锦绣华庭 · 工程部" in html
