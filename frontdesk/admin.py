@@ -21,7 +21,14 @@ from django_celery_beat.admin import PeriodicTaskAdmin as BasePeriodicTaskAdmin
 from django_celery_beat.models import PeriodicTask
 
 from frontdesk import revealable, services
-from frontdesk.models import Department, Heartbeat, PersonalDataAccess, Site, User
+from frontdesk.models import (
+    CompanySettings,
+    Department,
+    Heartbeat,
+    PersonalDataAccess,
+    Site,
+    User,
+)
 from frontdesk.personal import mask_phone
 from frontdesk.schedules import all_schedules
 from frontdesk.scoping import site_lookup_of
@@ -774,3 +781,23 @@ for _model, _model_admin in list(admin.site._registry.items()):
             _model,
             type(type(_model_admin).__name__, (DeclaredFiltersOnly, type(_model_admin)), {}),
         )
+
+
+@admin.register(CompanySettings)
+class CompanySettingsAdmin(Admin):
+    """One row of company-wide rules: changed by company administrators only, read by
+    everyone else who may open it."""
+
+    list_display = ["__str__", "login_log_days"]
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return is_company_admin(request.user)
+
+    def has_add_permission(self, request) -> bool:
+        return is_company_admin(request.user) and not CompanySettings.objects.exists()
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return is_company_admin(request.user)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

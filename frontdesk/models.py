@@ -1,7 +1,10 @@
+from __future__ import annotations
+
 import hashlib
 import hmac
 
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -113,6 +116,29 @@ class User(AbstractUser):
 
     def get_short_name(self) -> str:
         return self.full_name or self.username
+
+
+class CompanySettings(models.Model):
+    """Rules that hold for the whole company, kept by its administrators (superusers): one
+    row, made when first asked for."""
+
+    login_log_days = models.PositiveSmallIntegerField(
+        _("keep login and logout logs for (days)"),
+        default=180,
+        validators=[MinValueValidator(30)],
+        help_text=_("Older entries of the login, logout and failure logs are deleted daily."),
+    )
+
+    class Meta:
+        verbose_name = _("company settings")
+        verbose_name_plural = _("company settings")
+
+    def __str__(self) -> str:
+        return str(_("company settings"))
+
+    @classmethod
+    def current(cls) -> CompanySettings:
+        return cls.objects.get_or_create(pk=1)[0]
 
 
 class Heartbeat(models.Model):

@@ -14,6 +14,8 @@ CORE_SCHEDULES = [
     Schedule(
         "工作进程心跳（heartbeat）", "frontdesk.heartbeat", settings.HEARTBEAT_INTERVAL_SECONDS
     ),
+    # Login, logout and failure logs past the company's period (CompanySettings).
+    Schedule("清除过期登录日志（每日）", "frontdesk.purge_login_logs", 24 * 60 * 60),
 ]
 
 

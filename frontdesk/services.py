@@ -1,14 +1,22 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import datetime, timedelta
 
-from axes.models import AccessLog
+from axes.models import AccessFailureLog, AccessLog
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from frontdesk.models import Department, Heartbeat, PersonalDataAccess, Site, User
+from frontdesk.models import (
+    CompanySettings,
+    Department,
+    Heartbeat,
+    PersonalDataAccess,
+    Site,
+    User,
+)
 from frontdesk.selectors import HEARTBEAT_NAME
 
 # The departments a new site starts with; supervisors rename, add or retire them in admin.
@@ -128,3 +136,27 @@ def export_formats(
         description=description,
     )
     return dict.fromkeys(maskers, str)
+
+
+# Log entries deleted per statement: each batch its own short transaction, so a first run
+# over years of logs never holds the tables for long.
+LOG_BATCH = 5000
+
+
+def login_logs_purge(*, now: datetime | None = None) -> int:
+    """Delete login, logout and failure log entries older than the company's period
+    (CompanySettings.login_log_days); returns how many. The lock-out state (axes'
+    AccessAttempt) is not a log and is left alone. Safe to run at any time."""
+    cutoff = (now or timezone.now()) - timedelta(days=CompanySettings.current().login_log_days)
+    deleted = 0
+    for model in (AccessLog, AccessFailureLog):
+        while True:
+            ids = list(
+                model.objects.filter(attempt_time__lt=cutoff).values_list("pk", flat=True)[
+                    :LOG_BATCH
+                ]
+            )
+            if not ids:
+                break
+            deleted += model.objects.filter(pk__in=ids).delete()[0]
+    return deleted
