@@ -100,3 +100,20 @@ def test_it_answers_with_the_500_page_when_the_database_is_down(clerk):
     assert "服务器出错" in response.content.decode()
     # The session was the one query tried: the error page itself made none.
     assert len(queries) == 1
+
+
+def test_a_form_sent_without_its_token_gets_the_chinese_expired_page(clerk):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(clerk)
+    response = client.post(reverse("visitors:inquiry_create"), {"question": "x", "answer": "y"})
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert 'id="error-403-csrf"' in html and "页面已过期" in html
+    assert "CSRF verification failed" not in html
+
+
+def test_a_bad_request_gets_the_chinese_400_page(client, db):
+    response = client.get("/", headers={"host": "evil.example"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'id="error-400"' in html and "请求无法处理" in html
