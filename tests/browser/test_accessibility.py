@@ -59,12 +59,12 @@ def serious_violations(page: Page) -> list[str]:
     return found
 
 
-def check_pages(page: Page, paths: list[str]) -> None:
+def check_pages(page: Page, paths: list[str], status: int = 200) -> None:
     failures = {}
     for path in paths:
         response = page.goto(path)
         assert response is not None, path
-        assert response.ok, f"{path} answered {response.status}"
+        assert response.status == status, f"{path} answered {response.status}"
         if found := serious_violations(page):
             failures[path] = found
     report = "\n".join(f"{path}:\n  " + "\n  ".join(lines) for path, lines in failures.items())
@@ -138,6 +138,16 @@ def test_a_supervisors_pages_pass(page, log_in, supervisor, reception):
 def test_an_engineers_referrals_pass(page, log_in, engineer, reception):
     log_in(engineer)
     check_pages(page, ["/visitors/referrals/"])
+    check_pages(page, ["/residents/"], status=403)  # the Chinese 403 page
+
+
+def test_the_404_page_passes(page, log_in, supervisor, site_b):
+    # Another site's house: the 404 page offers the supervisor the switch to it.
+    from tests import factories
+
+    house_b = factories.make_house(site_b)
+    log_in(supervisor)
+    check_pages(page, ["/no-such-page/", f"/residents/houses/{house_b.pk}/"], status=404)
 
 
 def test_refused_forms_and_the_open_menu_pass(page, log_in, clerk, reception):
