@@ -31,3 +31,19 @@ def test_it_lets_a_supervisor_work_in_admin_without_csp_errors(
         page.wait_for_load_state("networkidle")
         expect(page.locator("#content")).to_be_visible()
     assert console_errors == []
+
+
+def test_the_visit_register_fits_a_desk_screen(page, live_server, supervisor, site_a, clerk):
+    from tests import factories
+
+    house = factories.make_house(site_a)
+    factories.make_visit(site_a, clerk, "欧阳娜娜", house=house, plate="浙A12345", party_size=3)
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.goto("/admin/login/")
+    page.fill("#id_username", supervisor.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.goto("/admin/visitors/visit/")
+    expect(page.locator("#result_list")).to_contain_text("欧阳娜娜（共 3 人）")
+    # Nothing to scroll sideways: the page is as wide as the screen.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1366
