@@ -33,10 +33,6 @@ from frontdesk.personal import mask_phone
 from frontdesk.schedules import all_schedules
 from frontdesk.scoping import site_lookup_of
 
-admin.site.site_header = _("Property front desk administration")
-admin.site.site_title = _("Property front desk administration")
-admin.site.index_title = _("Configuration")
-
 
 def user_site_ids(request: HttpRequest) -> list[int]:
     # Cached on the request: every admin form asks it for each foreign key field.

@@ -1,6 +1,13 @@
 from django.apps import AppConfig
+from django.contrib.admin.apps import AdminConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+class DeskAdminConfig(AdminConfig):
+    """Django admin with the desk's site (frontdesk.admin_site)."""
+
+    default_site = "frontdesk.admin_site.DeskAdminSite"
 
 
 class FrontdeskConfig(AppConfig):

@@ -54,7 +54,7 @@ INSTALLED_APPS = [
     "notices.apps.NoticesConfig",
     "coordination.apps.CoordinationConfig",
     "admin_tasks.apps.AdminTasksConfig",
-    "django.contrib.admin",
+    "frontdesk.apps.DeskAdminConfig",  # django.contrib.admin with the desk's site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

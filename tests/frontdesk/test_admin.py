@@ -287,3 +287,23 @@ def test_it_lists_with_the_same_number_of_queries_for_few_or_many(
     get()
     fill(site_a, local_supervisor, 12)
     get()
+
+
+def test_the_technical_sections_sit_apart_at_the_end(client, supervisor):
+    client.force_login(supervisor)
+    response = client.get(reverse("admin:index"))
+    apps = response.context["app_list"]
+    system = apps[-1]
+    assert str(system["name"]) == "系统维护"
+    technical = {m["object_name"] for m in system["models"]}
+    assert {"PeriodicTask", "AccessAttempt", "Heartbeat"} <= technical
+    daily = {m["object_name"] for app in apps[:-1] for m in app["models"]}
+    assert "Heartbeat" not in daily and "PeriodicTask" not in daily
+    assert {"Department", "Resident", "Visit"} <= daily
+    assert "系统维护" in response.content.decode()
+
+
+def test_an_app_page_still_lists_its_own_models(client, supervisor):
+    client.force_login(supervisor)
+    response = client.get(reverse("admin:app_list", args=["frontdesk"]))
+    assert "Heartbeat" in {m["object_name"] for m in response.context["app_list"][0]["models"]}
