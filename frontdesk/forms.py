@@ -6,6 +6,28 @@ from django.utils.translation import gettext_lazy as _
 
 from frontdesk.models import Site
 
+# A text over its field's length, in the desk's words ("最多 50 个字。"), not Django's
+# "Ensure this value has at most 50 characters (it has 500)."
+TOO_LONG = _("At most %(limit_value)d characters.")
+
+
+def model_max_length(model, field_name: str) -> int:
+    """The column's length, for a plain form's field that fills that column."""
+    return model._meta.get_field(field_name).max_length
+
+
+class TextLimits:
+    """For every form the desk shows: a text longer than its field (the column it fills)
+    is refused beside the field with TOO_LONG, keeping what was typed, and never cut to
+    fit. The inputs carry ``maxlength`` (Django adds it for any field with a max_length)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if getattr(field, "max_length", None) is not None:
+                # The "max_length" code is MaxLengthValidator's; a field's own wording stays.
+                field.error_messages.setdefault("max_length", TOO_LONG)
+
 
 class SiteSwitchForm(forms.Form):
     site = forms.ModelChoiceField(
@@ -19,7 +41,7 @@ class SiteSwitchForm(forms.Form):
         self.fields["site"].queryset = Site.objects.filter(pk__in=[s.pk for s in sites])
 
 
-class LoginForm(AuthenticationForm):
+class LoginForm(TextLimits, AuthenticationForm):
     """Django's login form, refusing an over-long username before anyone authenticates.
 
     Django sets the username's max_length after the field is built, so it is only an

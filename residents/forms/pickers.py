@@ -5,6 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from frontdesk.forms import TOO_LONG
 from frontdesk.models import Site
 from residents.models import House, Resident
 from residents.search import normalize_query, parse_house_code
@@ -37,6 +38,7 @@ class HouseCodeField(forms.CharField):
     House of the form's site. ``site`` is set by the form."""
 
     default_error_messages = {
+        "max_length": TOO_LONG,
         "format": _("Type the house as 3-2-1201 or 3栋2单元1201."),
         "unknown": _("There is no house %(code)s in this site."),
         "ambiguous": _("More than one house is %(code)s: type the building and entrance too."),
@@ -56,6 +58,13 @@ class HouseCodeField(forms.CharField):
         text = super().to_python(value)
         if not text:
             return None
+        # Checked here, on the text: run_validators sees the House it names.
+        if self.max_length is not None and len(text) > self.max_length:
+            raise ValidationError(
+                self.error_messages["max_length"],
+                code="max_length",
+                params={"limit_value": self.max_length},
+            )
         code = parse_house_code(normalize_query(text))
         if code is None:
             raise ValidationError(self.error_messages["format"], code="format")

@@ -189,6 +189,8 @@ def roster_upload(
     roster = RosterImport(
         site=site,
         kind=kind,
+        # The name the uploader's computer gave the file, not typed at the desk: an
+        # over-long one keeps its end (the extension), since the sheet itself is what counts.
         original_name=(upload.name or "")[-200:],
         uploaded_by=user,
         row_count=result.total,

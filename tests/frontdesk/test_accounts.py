@@ -77,4 +77,4 @@ def test_it_needs_login_for_password_change(client, db):
 def test_it_refuses_an_over_long_username_without_an_error_page(client, db):
     response = client.post(LOGIN, {"username": "0" * 300, "password": "x"})
     assert response.status_code == 200
-    assert "不超过 150 字符" in response.content.decode()
+    assert "最多 150 个字。" in response.content.decode()

@@ -7,6 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from frontdesk.forms import TextLimits, model_max_length
 from frontdesk.models import Department, Site
 from residents.forms.pickers import HouseCodeField, picked_house_field, picked_resident_field
 from residents.models import House, Resident
@@ -20,7 +21,7 @@ CHANNEL_CHOICES = [
 ]
 
 
-class InquiryForm(forms.ModelForm):
+class InquiryForm(TextLimits, forms.ModelForm):
     """What the desk was asked, at reception or from a house's page: either answered there
     or referred to a department. The resident, when there is one, was picked on the page
     it was opened from (a house's occupant, a lookup result)."""
@@ -139,15 +140,12 @@ class ReferralFilterForm(forms.Form):
         return self.cleaned_data["status"] or selectors.OPEN, self.cleaned_data["department"]
 
 
-class ReferralDoneForm(forms.Form):
+class ReferralDoneForm(TextLimits, forms.Form):
     reply = forms.CharField(
         label=_("Reply"),
-        max_length=2000,
+        max_length=model_max_length(Inquiry, "referral_reply"),
         widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={
-            "required": _("Write down what the department did or answered."),
-            "max_length": _("At most %(limit_value)d characters."),
-        },
+        error_messages={"required": _("Write down what the department did or answered.")},
     )
 
     def __init__(self, *args, inquiry_pk: int, **kwargs):

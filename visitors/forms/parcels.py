@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from frontdesk.forms import TextLimits, model_max_length
 from frontdesk.models import Site
 from frontdesk.uploads import MB, clean_image, validate_upload
 from residents.forms.pickers import HouseCodeField
@@ -23,7 +24,7 @@ def normalize_tracking(value: str) -> str:
     return re.sub(r"\s", "", value or "").upper()
 
 
-class ParcelForm(forms.ModelForm):
+class ParcelForm(TextLimits, forms.ModelForm):
     """Made for a pile of parcels: house first, the courier kept from the last one."""
 
     house = HouseCodeField(label=_("House"), widget=forms.TextInput(attrs={"autofocus": True}))
@@ -91,7 +92,7 @@ class ParcelForm(forms.ModelForm):
         return {**data, "notice_method": method if notify else ""}
 
 
-class ParcelFilterForm(forms.Form):
+class ParcelFilterForm(TextLimits, forms.Form):
     status = forms.ChoiceField(
         label=_("Show"),
         required=False,
@@ -150,13 +151,10 @@ class NotifyForm(forms.Form):
     )
 
 
-class HandOverForm(forms.Form):
+class HandOverForm(TextLimits, forms.Form):
     collected_by_name = forms.CharField(
         label=_("Collected by"),
-        max_length=50,
+        max_length=model_max_length(Parcel, "collected_by_name"),
         widget=forms.TextInput(attrs={"autocomplete": "off", "autofocus": True}),
-        error_messages={
-            "required": _("Write down who collected the parcel."),
-            "max_length": _("At most %(limit_value)d characters."),
-        },
+        error_messages={"required": _("Write down who collected the parcel.")},
     )

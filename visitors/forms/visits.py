@@ -6,10 +6,11 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from frontdesk.fields import IdNumberFormField, PhoneFormField, PlateFormField
+from frontdesk.forms import TextLimits, model_max_length
 from frontdesk.models import Site
 from residents.forms.pickers import picked_house_field, picked_resident_field
 from residents.models import House, Resident
-from visitors.models import VisitPurpose
+from visitors.models import Visit, VisitPurpose
 from visitors.selectors import visits as selectors
 
 # 预计停留: what the clerk picks; the visit stores the moment it is due out.
@@ -22,7 +23,7 @@ STAY_CHOICES = [
 ]
 
 
-class VisitForm(forms.Form):
+class VisitForm(TextLimits, forms.Form):
     """来访登记, in the order the clerk asks: phone first, so a returning visitor fills in."""
 
     visitor_phone = PhoneFormField(
@@ -41,7 +42,7 @@ class VisitForm(forms.Form):
     )
     visitor_name = forms.CharField(
         label=_("Visitor's name"),
-        max_length=50,
+        max_length=model_max_length(Visit, "visitor_name"),
         error_messages={"required": _("Write down the visitor's name.")},
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
@@ -75,7 +76,9 @@ class VisitForm(forms.Form):
         label=_("Expected stay"), choices=STAY_CHOICES, coerce=int, initial=60
     )
     id_number = IdNumberFormField(label=_("ID number"), required=False)
-    notes = forms.CharField(label=_("Notes"), max_length=500, required=False)
+    notes = forms.CharField(
+        label=_("Notes"), max_length=model_max_length(Visit, "notes"), required=False
+    )
     # Shown once the watch list has warned: the clerk confirms they checked and go on,
     # for the entries the warning listed (watch_seen: their ids, "3,7").
     watch_ack = forms.BooleanField(required=False, widget=forms.HiddenInput)
@@ -138,7 +141,7 @@ class ReturningVisitorForm(forms.Form):
     visitor_phone = PhoneFormField()
 
 
-class ScanForm(forms.Form):
+class ScanForm(TextLimits, forms.Form):
     """What a barcode scanner types from a pass: its URL, or the code alone; cleaned to the
     site's visit of that pass (``cleaned_data["visit"]``)."""
 

@@ -40,6 +40,8 @@ def watch_hits_log(
         WatchHit(
             site=site,
             entry=match.entry,
+            # Made here, not typed: the names of the fields that matched ("电话、姓名"),
+            # well within the column; the slice only keeps a longer list of them storable.
             matched_on=match.matched_on[:50],
             visitor_name=visitor_name,
             visit=visit,
