@@ -68,3 +68,51 @@ def test_slash_in_the_empty_lookup_box_is_the_shortcut_not_a_character(
     box.press_sequentially("3-2-1201", delay=20)
     expect(box).to_have_value("3-2-1201")
     assert console_errors == []
+
+
+def test_the_header_box_shows_results_as_the_clerk_types(
+    page, live_server, log_in, console_errors, clerk, records
+):
+    log_in(clerk)  # on today's desk
+    page.keyboard.press("/")
+    box = page.locator("#global-search")
+    expect(box).to_be_focused()
+    box.press_sequentially("zs", delay=40)
+    dropdown = page.locator("#global-results")
+    expect(dropdown.locator(".result-name")).to_have_text(["张三丰"])
+    expect(dropdown).to_contain_text("138****8000")
+    expect(page).to_have_url(f"{live_server.url}/")  # still on the page it was
+
+    # Escape closes the list; typing opens it again.
+    page.keyboard.press("Escape")
+    expect(dropdown).to_be_hidden()
+    box.fill("")
+    box.press_sequentially("3-2-1201", delay=40)
+    expect(dropdown.locator(".result-house")).to_have_text(["3栋2单元1201"])
+
+    # Keyboard only: down into the results, up back to the box, down and Enter.
+    box.press("ArrowDown")
+    expect(dropdown.locator(".result-item").first).to_be_focused()
+    page.keyboard.press("ArrowUp")
+    expect(box).to_be_focused()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(f"{live_server.url}/residents/houses/{records.pk}/")
+    assert console_errors == []
+
+
+def test_two_lists_on_one_page_keep_to_their_own_box(
+    page, live_server, log_in, console_errors, clerk, records
+):
+    log_in(clerk)
+    page.goto("/residents/?q=zs")
+    page.locator("#global-search").fill("")  # it shows the page's search
+    page.locator("#global-search").press_sequentially("3-2", delay=40)
+    expect(page.locator("#global-results .result-item").first).to_be_visible()
+    page.locator("#lookup-q").focus()
+    expect(page.locator("#global-results")).to_be_hidden()  # a click elsewhere closes it
+    page.keyboard.press("ArrowDown")
+    expect(page.locator("#lookup-results .result-item").first).to_be_focused()
+    page.keyboard.press("ArrowUp")
+    expect(page.locator("#lookup-q")).to_be_focused()
+    assert console_errors == []

@@ -63,3 +63,25 @@ def test_it_is_closed_to_department_staff(client, engineer, resident):
     client.force_login(engineer)
     assert client.post(url(resident, "phone")).status_code == 403
     assert not PersonalDataAccess.objects.exists()
+
+
+def test_after_the_session_ended_htmx_is_told_so_in_place(client, resident):
+    # A page left open past the session's end: htmx would follow the login redirect and
+    # show nothing useful; the answer says why, with a way back to that page.
+    page = "http://testserver/residents/houses/7/?tab=fees"
+    response = client.post(
+        url(resident, "phone"), headers={"HX-Request": "true", "HX-Current-URL": page}
+    )
+    assert response.status_code == 401
+    html = response.content.decode()
+    assert "登录已过期" in html and "13800138000" not in html
+    assert 'href="/accounts/login/?next=/residents/houses/7/%3Ftab%3Dfees"' in html
+    assert "no-store" in response["Cache-Control"]
+    assert not PersonalDataAccess.objects.exists()
+
+
+def test_the_way_back_never_leads_to_another_host(client, resident):
+    headers = {"HX-Request": "true", "HX-Current-URL": "https://evil.example/phish/"}
+    response = client.post(url(resident, "phone"), headers=headers)
+    assert response.status_code == 401
+    assert 'href="/accounts/login/"' in response.content.decode()

@@ -83,3 +83,18 @@ def test_it_uses_the_same_number_of_queries_for_10_or_100_results(
     load(90, 10)
     with django_assert_num_queries(3):
         clerk_client.get(URL, {"q": q}, **HTMX)
+
+
+def test_a_lookup_typed_after_the_session_ended_says_so_in_place(client, db):
+    response = client.get(
+        reverse("residents:index"),
+        {"q": "张"},
+        headers={
+            "HX-Request": "true",
+            "HX-Target": "lookup-results",
+            "HX-Current-URL": "http://testserver/residents/?q=%E5%BC%A0",
+        },
+    )
+    assert response.status_code == 401
+    html = response.content.decode()
+    assert "登录已过期" in html and "/accounts/login/?next=/residents/%3Fq%3D" in html

@@ -1,8 +1,10 @@
 """档案质量: what makes the archive incomplete or wrong."""
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
+from residents.selectors.quality import houses_without_owner
 from tests import factories
 
 URL = reverse("residents:quality")
@@ -35,6 +37,17 @@ def test_it_lists_phones_that_are_not_chinese_numbers(clerk_client, archive):
 def test_it_lists_houses_without_an_owner(clerk_client, archive):
     response = clerk_client.get(URL, {"section": "no_owner"})
     assert [h.label for h in response.context["page"]] == ["2栋2单元202"]
+
+
+def test_houses_without_an_owner_are_found_in_the_index_of_current_owners(site_a, archive):
+    with connection.cursor() as cursor:
+        # A test's few rows are cheapest read whole: ask for the index a company's would use,
+        # with what the planner knows of the rows.
+        cursor.execute("ANALYZE residents_occupancy")
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    # Each of the site's houses is looked up in the owners' partial index, where every
+    # site's occupancies were read and hashed (60 ms for a site of 9,500 houses).
+    assert "occupancy_current_owner" in houses_without_owner(site_a).explain()
 
 
 def test_it_lists_duplicate_people(clerk_client, archive):

@@ -161,6 +161,27 @@ def test_it_asks_for_the_reply(engineer_client, referral):
     assert referral.referral_done_at is None
 
 
+def test_a_refused_reply_comes_back_at_its_row_on_the_same_page(
+    engineer_client, clerk, site_a, engineering, referral
+):
+    for i in range(30):  # oldest first: the last one asked is on the list's second page
+        last = inquiry_create(site=site_a, user=clerk, question=f"问题{i}", referred_to=engineering)
+    referral = last
+    query = {"status": "open", "page": "2"}
+    html = engineer_client.get(LIST, query).content.decode()
+    # The reply's form goes back to this page of the list, and lands on its own field.
+    action = f'action="{done_url(referral)}?status=open&amp;page=2#id_reply_{referral.pk}"'
+    assert action in html
+
+    response = engineer_client.post(f"{done_url(referral)}?status=open&page=2", {"reply": ""})
+    html = response.content.decode()
+    assert f'id="id_reply_{referral.pk}"' in html and "is-invalid" in html
+    assert "问题29" in html and "问题0" not in html  # the same page, with the row's error
+
+    response = engineer_client.post(f"{done_url(referral)}?status=open&page=2", {"reply": "好"})
+    assert response["Location"] == f"{LIST}?status=open&page=2"
+
+
 def test_it_refuses_get(engineer_client, referral):
     assert engineer_client.get(done_url(referral)).status_code == 405
 

@@ -226,6 +226,7 @@ def test_its_queries_do_not_grow_with_the_rows(clerk_client, site_a, clerk, hous
             resident=factories.make_resident(site_a, "李四", f"1390000{n:04d}", house=other),
             stay=None if n % 2 else timedelta(hours=1),
         )
-    # Session, user, and the visits with their purpose, house, resident and clerks.
-    assert queries_for(clerk_client) == one == 3
+    # Session, user, the visits with their purpose, house and clerk, and the residents they
+    # name.
+    assert queries_for(clerk_client) == one == 4
     assert Visit.objects.count() == 16

@@ -40,7 +40,14 @@ def _with_relations(queryset: QuerySet) -> QuerySet:
 
 def inquiry_log(site: Site) -> QuerySet:
     """The site's inquiries, newest first (the (site, -created_at) index)."""
-    return _with_relations(Inquiry.objects.for_site(site)).order_by("-created_at", "-id")
+    # What the log's rows show, and no more: joining also who handled a referral, which
+    # they do not show, more than doubled the time of the page's query (1.3 → 3 ms).
+    return (
+        Inquiry.objects.for_site(site)
+        .select_related("house__building", "referred_to", "created_by")
+        .prefetch_related("resident")
+        .order_by("-created_at", "-id")
+    )
 
 
 def own_department(user: User, site: Site) -> Department | None:

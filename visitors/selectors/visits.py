@@ -21,7 +21,13 @@ HANDOVER_LIMIT = 200
 
 
 def _listed(queryset: QuerySet) -> QuerySet:
-    return queryset.select_related("purpose", "house__building", "resident", "checked_in_by")
+    # Five tables at most: PostgreSQL's planning time grows fast with the joins. Joined
+    # also to the resident and to who checked out (which no list shows), the register's
+    # page took ~13 ms to plan for 1 ms to run, at a million visits; now ~1 ms in all.
+    # The resident is fetched apart: one query by id, none when no row names one.
+    return queryset.select_related("purpose", "house__building", "checked_in_by").prefetch_related(
+        "resident"
+    )
 
 
 def start_of_today() -> datetime:
@@ -41,24 +47,31 @@ def on_site_today(site: Site) -> QuerySet:
 def for_handover(site: Site) -> QuerySet:
     """What the shift hands over instead of leaving it "on site" for ever: the visits never
     checked out from earlier days, and today's past their expected stay (oldest first)."""
-    return _listed(
+    # Its rows show the house and the clerk only.
+    return (
         Visit.objects.for_site(site)
         .on_site()
         .filter(Q(checked_in_at__lt=start_of_today()) | Q(expected_out_at__lt=timezone.now()))
+        .select_related("house__building", "checked_in_by")
         .order_by("checked_in_at", "id")
     )
 
 
 def register(site: Site) -> QuerySet:
-    """The register, newest first (the view filters and paginates it)."""
-    return _listed(Visit.objects.for_site(site)).select_related("checked_out_by")
+    """The register, newest first (the view filters and paginates it; the export reads
+    the same)."""
+    return _listed(Visit.objects.for_site(site))
 
 
 def visit_detail(site: Site, **lookup) -> Visit:
     from frontdesk.scoping import get_for_site_or_404
 
     return get_for_site_or_404(
-        _listed(Visit.objects.all()).select_related("checked_out_by"), site, **lookup
+        Visit.objects.select_related(
+            "purpose", "house__building", "resident", "checked_in_by", "checked_out_by"
+        ),
+        site,
+        **lookup,
     )
 
 

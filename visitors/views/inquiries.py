@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
@@ -124,4 +124,6 @@ def referral_done(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, conflict_message(conflict, pgettext_lazy("conflict", "handled")))
     else:
         messages.success(request, _("Marked as handled; the desk can see the reply."))
-    return redirect("visitors:referrals")
+    # Back to the list as it was filtered and paged.
+    back = reverse("visitors:referrals")
+    return HttpResponseRedirect(f"{back}?{request.GET.urlencode()}" if request.GET else back)
