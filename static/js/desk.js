@@ -121,3 +121,20 @@ document.addEventListener("keydown", function (event) {
   if (form) { event.preventDefault(); form.requestSubmit(); }
 });
 
+
+// A field's maxlength cuts pasted text without a word: say so beside the field, so that
+// nothing is lost unseen (the server refuses what is typed too long with its own message).
+document.addEventListener("paste", function (event) {
+  var field = event.target;
+  if (!field || !field.maxLength || field.maxLength < 0 || !event.clipboardData) return;
+  var pasted = event.clipboardData.getData("text");
+  var selected = (field.selectionEnd || 0) - (field.selectionStart || 0);
+  if (field.value.length - selected + pasted.length <= field.maxLength) return;
+  var note = field.parentNode.querySelector(".pasted-cut");
+  if (!note) {
+    note = document.createElement("div");
+    note.className = "pasted-cut form-text text-danger-emphasis";
+    field.insertAdjacentElement("afterend", note);
+  }
+  note.textContent = document.body.getAttribute("data-pasted-cut").replace("{n}", field.maxLength);
+});

@@ -120,3 +120,22 @@ def test_a_visitor_is_checked_out_from_the_on_site_list(
     expect(page.locator(".messages")).to_contain_text("赵六 已离场")
     assert not Visit.objects.get().on_site
     assert console_errors == []
+
+
+def test_text_pasted_past_a_fields_length_says_what_was_cut(
+    page, live_server, log_in, console_errors, clerk
+):
+    log_in(clerk)
+    page.goto("/visitors/register/")
+    name = page.locator("#id_visitor_name")
+    name.focus()
+    page.evaluate(
+        """() => {
+          const data = new DataTransfer();
+          data.setData("text/plain", "长".repeat(80));
+          const field = document.getElementById("id_visitor_name");
+          field.dispatchEvent(new ClipboardEvent("paste", {clipboardData: data, bubbles: true}));
+        }"""
+    )
+    expect(page.locator(".pasted-cut")).to_have_text("最多 50 个字，超出部分未粘贴。")
+    assert console_errors == []
