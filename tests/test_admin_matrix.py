@@ -25,6 +25,9 @@ from residents.models import Bill, Building, House, Payment, Resident
 from tests import factories
 from visitors.models import Visit, WatchEntry
 
+# A walk over every registered admin, as the access matrix and the fuzz test walk the site.
+pytestmark = pytest.mark.slow
+
 REGISTERED = sorted(admin.site._registry.items(), key=lambda item: item[0]._meta.label)
 
 

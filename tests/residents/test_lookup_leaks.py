@@ -13,6 +13,9 @@ from django.urls import reverse
 
 from tests import factories
 
+# Hundreds of searches, digit by digit, in three places.
+pytestmark = pytest.mark.slow
+
 NAME = "钱多多"
 MOBILE = "15301234121"  # shown as 153****4121
 LANDLINE = "0571-88886601"  # shown as 0571-****6601
