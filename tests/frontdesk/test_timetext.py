@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from frontdesk.timetext import ago_text, duration_text
 from tests import factories
+from visitors.selectors.visits import start_of_today
 
 
 @pytest.mark.parametrize(
@@ -40,10 +41,22 @@ def test_how_long_ago_reads_as_spoken(elapsed, text):
     assert ago_text(now - elapsed, now) == text
 
 
-def test_the_visitors_on_site_show_their_time_as_spoken(clerk_client, clerk, site_a):
-    factories.make_visit(site_a, clerk, "张三", at=timezone.now() - timedelta(hours=4, minutes=25))
-    html = clerk_client.get(reverse("visitors:index")).content.decode()
+def test_a_visit_shows_its_time_on_site_as_spoken(clerk_client, clerk, site_a):
+    # The visit's page, whatever the hour: the on-site list shows only today's visits.
+    visit = factories.make_visit(
+        site_a, clerk, "张三", at=timezone.now() - timedelta(hours=4, minutes=25, seconds=5)
+    )
+    html = clerk_client.get(reverse("visitors:visit", args=[visit.pk])).content.decode()
     assert "4小时25分" in html and "4 小时" not in html
+
+
+def test_the_on_site_list_shows_time_with_the_same_words(clerk_client, clerk, site_a):
+    now = timezone.now()
+    # Still today, so that the list shows it, even just after midnight.
+    minutes = min(25, int((now - start_of_today()).total_seconds() // 60))
+    factories.make_visit(site_a, clerk, "张三", at=now - timedelta(minutes=minutes, seconds=5))
+    html = clerk_client.get(reverse("visitors:index")).content.decode()
+    assert f"{minutes}分钟" in html and " 分钟" not in html
 
 
 def test_a_waiting_parcel_says_how_long_ago_it_came(clerk_client, clerk, site_a):
