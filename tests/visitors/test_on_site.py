@@ -26,6 +26,8 @@ def test_it_lists_who_is_on_site_with_time_on_site(clerk_client, clerk, site_a, 
     assert f'data-visit="{here.pk}"' in html and "3栋2单元1201" in html
     assert f'data-visit="{gone.pk}"' not in html
     assert f"{minutes}分钟" in html  # time on site
+    for name in ("visitors:visit", "visitors:pass", "visitors:check_out"):
+        assert reverse(name, args=[here.pk]) in html
     assert "139****5678" in html and "13912345678" not in html
 
 

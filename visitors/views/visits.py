@@ -54,6 +54,8 @@ def _on_site_page(request: HttpRequest, scan_form: ScanForm, status: int = 200) 
             today=selectors.start_of_today(),
             scan_form=scan_form,
             now=timezone.now(),
+            # Reversed once, not three times per row: the page is opened all day.
+            visits_url=reverse("visitors:visit", args=[0]).removesuffix("0/"),
         ),
         status=status,
     )
