@@ -161,6 +161,7 @@ def test_rows_naming_residents_cost_one_query_whatever_their_number(
     with django_assert_num_queries(7):
         html = clerk_client.get(LOG).content.decode()
     assert "关于住户 李0" in html
+    assert f'href="{reverse("residents:house", args=[house.pk])}"' in html
     add(30)
     with django_assert_num_queries(7):
         clerk_client.get(LOG)

@@ -45,6 +45,8 @@ def index(request: HttpRequest) -> HttpResponse:
             "form": InquiryForm(site=request.site),
             "filter": filterset,
             "page": page,
+            # Reversed once, not once a row.
+            "house_url": reverse("residents:house", args=[0]).removesuffix("0/"),
         },
     )
 
