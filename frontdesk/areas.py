@@ -53,6 +53,16 @@ class Panel:
 
 
 @dataclass(frozen=True)
+class MessagePurpose:
+    """Something an area sends messages about (a parcel waiting, an outage notice), with
+    the parameters its SMS template is filled with (frontdesk.channels)."""
+
+    label: Promise | str
+    # Names the area fills in ``Message.params``; a supervisor maps them to {1}, {2} …
+    params: Sequence[str] = ()
+
+
+@dataclass(frozen=True)
 class Area:
     key: str
     label: Promise
@@ -80,6 +90,9 @@ class Area:
     # Model label ("residents.house") → (site, user, obj) -> list[Panel]: what this area
     # shows on another area's page about such a record, without that area importing it.
     panels: Mapping[str, str] = field(default_factory=dict)
+    # Key ("parcel_waiting") → MessagePurpose: what the area sends through the channels;
+    # the SMS templates in admin are recorded per purpose.
+    message_purposes: Mapping[str, MessagePurpose] = field(default_factory=dict)
     # A module with seed_demo(context) and, optionally, seed_bench(context) (seed_demo).
     demo: str | None = None
     # (BenchContext) -> list[Case]: the area's pages in the benchmark. Without it the

@@ -222,10 +222,13 @@ def run(
 
 
 def cases(context: BenchContext) -> list[Case]:
-    """The core's own pages."""
+    """The core's own pages, the channels' (the inbox, the delivery log) among them."""
+    from frontdesk.channels import bench as channels
+
     return [
         reference("floor: base.html only", "/__bench__/floor/", "floor"),
         Case("today's desk", "/", budget_ms=DESK_MS),
+        *channels.cases(context),
         # The notices area adds its public page, as an anonymous request:
         # Case("public notice page", f"/n/{token}/", user=None, budget_ms=PUBLIC_MS)
     ]

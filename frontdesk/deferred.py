@@ -29,3 +29,12 @@ def _send(task: Task, args: tuple, kwargs: dict) -> None:
             task.name,
             exc_info=True,
         )
+
+
+def enqueue_later(task: Task, seconds: float, *args: Any, **kwargs: Any) -> None:
+    """Queue a task to run in ``seconds`` (outside any transaction); a broker that cannot
+    take it is logged, and the periodic scan does the work instead."""
+    try:
+        task.apply_async(args=args, kwargs=kwargs, countdown=seconds)
+    except Exception:
+        logger.warning("Broker unavailable: %s not queued.", task.name, exc_info=True)

@@ -15,9 +15,13 @@ PHONE = mask_phone
 ID_NUMBER = mask_id_number
 
 
+# The core's own: the phone a message was sent to (the delivery log, a parcel's page).
+CORE_FIELDS = {"channels.delivery": {"phone": PHONE}}
+
+
 @cache
 def _fields() -> dict[str, dict[str, Callable[[str], str]]]:
-    found: dict[str, dict[str, Callable[[str], str]]] = {}
+    found: dict[str, dict[str, Callable[[str], str]]] = {k: dict(v) for k, v in CORE_FIELDS.items()}
     for area in all_areas():
         for label, fields in area.personal_fields.items():
             found.setdefault(label.lower(), {}).update(fields)

@@ -51,6 +51,15 @@ CORE_PERMISSIONS: dict[str, list[str]] = {
         "axes.delete_accessattempt",
         "axes.view_accesslog",
         "axes.view_accessfailurelog",
+        # Channels: each site's group robots and SMS templates, and the delivery log
+        # (read only; its resend writes new rows).
+        "channels.view_robot",
+        "channels.add_robot",
+        "channels.change_robot",
+        "channels.view_smstemplate",
+        "channels.add_smstemplate",
+        "channels.change_smstemplate",
+        "channels.view_delivery",
     ],
     DEPARTMENT_STAFF: [],
 }

@@ -16,6 +16,8 @@ CORE_SCHEDULES = [
     ),
     # Login, logout and failure logs past the company's period (CompanySettings).
     Schedule("清除过期登录日志（每日）", "frontdesk.purge_login_logs", 24 * 60 * 60),
+    # The channels' scan: deliveries still pending after a lost task or a Redis outage.
+    Schedule("发送待发消息（每分钟）", "frontdesk.channels.send_due", 60),
 ]
 
 

@@ -5,6 +5,7 @@ without DEBUG the process refuses to start without a real SECRET_KEY.
 """
 
 import os
+from datetime import time
 from pathlib import Path
 
 import dj_database_url
@@ -48,6 +49,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 
 INSTALLED_APPS = [
     "frontdesk.apps.FrontdeskConfig",
+    "frontdesk.channels.apps.ChannelsConfig",
     "residents.apps.ResidentsConfig",
     "visitors.apps.VisitorsConfig",
     "complaints.apps.ComplaintsConfig",
@@ -210,6 +212,49 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 # How often the worker's heartbeat runs (the beat schedule is kept in the database and
 # editable in admin; this is only the value the data migration starts it with).
 HEARTBEAT_INTERVAL_SECONDS = 60
+
+# --- Channels (frontdesk/channels) ---------------------------------------------------
+# Each channel is real where it is configured and the log channel where it is not: under
+# `make run` (DEBUG) everything goes to the log unless a provider is set below; in
+# production, robots post to WeCom, and SMS and email are sent only once configured
+# (until then they are recorded as not sent, with the reason).
+WECOM_ROBOT_URL = os.environ.get(
+    "WECOM_ROBOT_URL", "" if DEBUG else "https://qyapi.weixin.qq.com/cgi-bin/webhook/send"
+)
+# Tencent Cloud SMS (API 2021-01-11 SendSms); the endpoint and protocol are settable so a
+# test or a demo can point it at a local server.
+TENCENT_SMS_SECRET_ID = os.environ.get("TENCENT_SMS_SECRET_ID", "")
+TENCENT_SMS_SECRET_KEY = os.environ.get("TENCENT_SMS_SECRET_KEY", "")
+TENCENT_SMS_APP_ID = os.environ.get("TENCENT_SMS_APP_ID", "")
+TENCENT_SMS_REGION = os.environ.get("TENCENT_SMS_REGION", "ap-guangzhou")
+TENCENT_SMS_ENDPOINT = os.environ.get("TENCENT_SMS_ENDPOINT", "sms.tencentcloudapi.com")
+TENCENT_SMS_PROTOCOL = os.environ.get("TENCENT_SMS_PROTOCOL", "https")
+# Email over SMTP for staff (Django 6.1's MAILERS; without EMAIL_HOST no email is sent).
+CHANNELS_EMAIL = bool(os.environ.get("EMAIL_HOST"))
+MAILERS = {
+    "default": {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": os.environ.get("EMAIL_HOST", "localhost"),
+            "port": int(os.environ.get("EMAIL_PORT", "25")),
+            "username": os.environ.get("EMAIL_HOST_USER", ""),
+            "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+            "use_tls": env_bool("EMAIL_USE_TLS"),
+            "use_ssl": env_bool("EMAIL_USE_SSL"),
+            "timeout": 10,
+        },
+    }
+}
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "frontdesk@localhost")
+# WeCom allows 20 messages a minute per robot. The window is a second longer than WeCom's
+# so that a message that reaches WeCom a moment after it left never makes it 21. (Settable
+# only so that tests with real workers can run a burst in seconds instead of minutes.)
+CHANNELS_ROBOT_RATE = (
+    int(os.environ.get("CHANNELS_ROBOT_LIMIT", "20")),
+    float(os.environ.get("CHANNELS_ROBOT_WINDOW", "61")),
+)
+# Residents are messaged between these hours (site time) unless the message is urgent.
+CHANNELS_QUIET_HOURS = (time(8, 0), time(21, 0))
 
 # --- Login protection (django-axes) ------------------------------------------------
 # Five wrong passwords in a row lock the account until a supervisor deletes its row under

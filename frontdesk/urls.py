@@ -29,6 +29,8 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    # Each member of staff's own messages (frontdesk.channels).
+    path("inbox/", include("frontdesk.channels.urls")),
     # Each area's pages, where its declaration puts them (frontdesk.areas).
     *[path(area.url_prefix, include(f"{area.key}.urls")) for area in all_areas()],
     path("admin/", admin.site.urls),

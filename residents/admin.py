@@ -26,9 +26,9 @@ from residents.services.search_keys import residents_reindex
 
 @admin.register(Building)
 class BuildingAdmin(SiteScopedAdmin):
-    list_display = ["__str__", "site", "number", "floors"]
+    list_display = ["__str__", "site", "number", "floors", "group_robot"]
     list_filter = [SiteListFilter]
-    list_select_related = ["site"]
+    list_select_related = ["site", "group_robot"]
     search_fields = ["name", "=number"]
 
 

@@ -23,6 +23,16 @@ class Building(models.Model):
     number = models.PositiveSmallIntegerField(_("number"), validators=[MinValueValidator(1)])
     name = models.CharField(_("name"), max_length=30, blank=True, help_text=_("Defaults to “N栋”."))
     floors = models.PositiveSmallIntegerField(_("floors"), default=1)
+    # The building's residents' WeCom group (one group may serve several buildings).
+    group_robot = models.ForeignKey(
+        "channels.Robot",
+        verbose_name=_("residents' group robot"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="buildings",
+        limit_choices_to={"kind": "residents"},
+    )
 
     objects = SiteScopedQuerySet.as_manager()
 
@@ -36,6 +46,9 @@ class Building(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+    def clean(self) -> None:
+        check_same_site(self, "group_robot")
 
     @property
     def label(self) -> str:
@@ -117,6 +130,8 @@ class Resident(models.Model):
     phone = PhoneField(_("phone"), blank=True)
     phone2 = PhoneField(_("second phone"), blank=True)
     id_number = IdNumberField(_("ID number"), blank=True)
+    # Asked not to receive text messages: notices and parcel texts skip them, and say so.
+    no_sms = models.BooleanField(_("no text messages"), default=False)
     notes = models.TextField(_("notes"), blank=True)
     houses = models.ManyToManyField(
         House, verbose_name=_("houses"), through="Occupancy", related_name="residents"

@@ -194,3 +194,86 @@ def resident_admin_data(resident: Resident, **extra) -> dict:
         "vehicles-INITIAL_FORMS": "0",
         **extra,
     }
+
+
+# --- Channels (frontdesk.channels) ------------------------------------------------------
+
+
+def make_robot(
+    site: Site,
+    name: str = "3栋住户群",
+    *,
+    kind: str = "residents",
+    department: str | None = None,
+    key: str = "a1b2c3d4-0000-4000-8000-00000000abcd",
+    **fields,
+):
+    """A WeCom group robot of ``site``: a residents' group, or (``kind="staff"``) the
+    staff group of the department named ``department``."""
+    from frontdesk.channels.models import Robot
+
+    return Robot.objects.create(
+        site=site,
+        name=name,
+        kind=kind,
+        department=site.departments.get(name=department) if department else None,
+        key=key,
+        **fields,
+    )
+
+
+def make_sms_template(
+    site: Site,
+    purpose: str = "test",
+    *,
+    template_id: str = "1234567",
+    params: str = "site",
+    **fields,
+):
+    """An active SMS template of ``site`` for ``purpose`` (the core's test message)."""
+    from frontdesk.channels.models import SmsTemplate
+
+    return SmsTemplate.objects.create(
+        site=site,
+        purpose=purpose,
+        template_id=template_id,
+        sign_name=fields.pop("sign_name", "翠湖物业"),
+        params=params,
+        **fields,
+    )
+
+
+def make_delivery(
+    site: Site,
+    *,
+    channel: str = "sms",
+    state: str = "sent",
+    phone: str | None = None,
+    name: str = "张三丰",
+    at: datetime | None = None,
+    **fields,
+):
+    """A delivery of the core's test message to ``name``: an SMS (to 13800138000 unless
+    ``phone`` says otherwise) by default, in ``state``, written ``at`` (now by default; a
+    sent one was sent then too)."""
+    from frontdesk.channels.models import Delivery
+
+    at = at or timezone.now()
+    fields.setdefault("audience", "resident" if channel in ("sms", "robot") else "staff")
+    fields.setdefault("sent_at", at if state == "sent" else None)
+    delivery = Delivery.objects.create(
+        site=site,
+        channel=channel,
+        state=state,
+        purpose=fields.pop("purpose", "test"),
+        subject=fields.pop("subject", "测试消息"),
+        text=fields.pop("text", "这是一条测试消息。"),
+        phone=phone if phone is not None else ("13800138000" if channel == "sms" else ""),
+        recipient_name=name,
+        not_before=at,
+        **fields,
+    )
+    # created_at is written on insert (auto_now_add): set afterwards for a past row.
+    Delivery.objects.filter(pk=delivery.pk).update(created_at=at)
+    delivery.created_at = at
+    return delivery

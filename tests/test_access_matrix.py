@@ -56,6 +56,29 @@ class Rule:
 
 GET = Rule()
 
+
+def uploaders_message(o: SimpleNamespace) -> dict:
+    """A message in the inbox of site A's uploader, whom no role of the matrix is: the
+    inbox is its owner's alone, so everyone else is refused it, supervisors too."""
+    from django.utils import timezone
+
+    from frontdesk.channels.models import Delivery
+
+    row = Delivery.objects.create(
+        site=o.site,
+        channel=Delivery.Channel.INBOX,
+        audience=Delivery.Audience.STAFF,
+        state=Delivery.State.SENT,
+        purpose="test",
+        subject="快递到了",
+        text="3栋2单元1201 有一件快递待取。",
+        link="/visitors/parcels/",
+        user=o.roster_import.uploaded_by,
+        not_before=timezone.now(),
+    )
+    return {"pk": row.pk}
+
+
 RULES: dict[str, Rule] = {
     "desk": GET,
     "site_switch": Rule(method="POST", data=lambda o: {"site": o.site.pk}),
@@ -68,6 +91,9 @@ RULES: dict[str, Rule] = {
     "logout": Rule(method="POST"),
     "password_change": GET,
     "password_change_done": GET,
+    "channels:inbox": GET,
+    "channels:mark_read": Rule(method="POST", data=lambda o: {"all": "1"}),
+    "channels:open": Rule(kwargs=uploaders_message),
     "residents:index": GET,
     "residents:lookup_export": GET,
     "residents:house": Rule(kwargs=lambda o: {"pk": o.house.pk}),
@@ -165,6 +191,11 @@ EXPECTED: dict[str, dict[str, int | str]] = {
     # A user without a site may still change their password.
     "password_change": LOGGED_IN_200,
     "password_change_done": LOGGED_IN_200,
+    # The inbox is the user's, not a site's: anyone logged in has one, with or without a
+    # site, and only their own messages in it.
+    "channels:inbox": LOGGED_IN_200,
+    "channels:mark_read": {**dict.fromkeys(ROLES, "→ /inbox/"), "anonymous": LOGIN},
+    "channels:open": {**dict.fromkeys(ROLES, 404), "anonymous": LOGIN},
     "residents:index": DESK_AREA,
     "residents:lookup_export": DESK_AREA,
     "residents:house": {

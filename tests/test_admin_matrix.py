@@ -20,6 +20,7 @@ from django.contrib.admin.views.main import ERROR_FLAG
 from django.urls import NoReverseMatch, reverse
 
 from frontdesk import revealable
+from frontdesk.channels.models import Robot
 from frontdesk.models import Department, Site, User
 from residents.models import Bill, Building, House, Payment, Resident
 from tests import factories
@@ -80,6 +81,7 @@ def site_b_rows(site_b, clerk_b) -> dict[type, object]:
     department = Department.objects.create(site=site_b, name="西毒部", kind="other")
     visit = factories.make_visit(site_b, clerk_b, "黄药师", house=house)
     entry = WatchEntry.objects.create(site=site_b, name="裘千仞", created_by=clerk_b)
+    robot = factories.make_robot(site_b, "桃花岛住户群", key="robot-of-site-b-0001")
     clerk_b.full_name = "柯镇恶"
     clerk_b.save(update_fields=["full_name"])
     return {
@@ -93,6 +95,7 @@ def site_b_rows(site_b, clerk_b) -> dict[type, object]:
         User: clerk_b,
         Visit: visit,
         WatchEntry: entry,
+        Robot: robot,
     }
 
 
@@ -290,6 +293,7 @@ def site_a_rows(site_a, clerk) -> dict[str, object]:
         "visitors.visit": visit,
         "visitors.inquiry": inquiry,
         "visitors.watchentry": entry,
+        "channels.delivery": factories.make_delivery(site_a, phone="13700137001"),
     }
 
 

@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from frontdesk import revealable, roles
-from frontdesk.areas import Area, Schedule
+from frontdesk.areas import Area, MessagePurpose, Schedule
 
 AREA = Area(
     key="visitors",
@@ -41,6 +41,13 @@ AREA = Area(
         "visitors.visit": {"visitor_phone": revealable.PHONE, "id_number": revealable.ID_NUMBER},
         "visitors.inquiry": {"asker_phone": revealable.PHONE},
         "visitors.watchentry": {"phone": revealable.PHONE, "id_number": revealable.ID_NUMBER},
+    },
+    # The parcel text's template is filled with: 3栋2单元1201, 顺丰, the tracking number's
+    # last four digits, and the shelf.
+    message_purposes={
+        "parcel_waiting": MessagePurpose(
+            _("Parcel waiting at the desk"), ("house", "courier", "tail", "shelf")
+        ),
     },
     demo="visitors.demo",
     bench_cases="visitors.bench.cases",

@@ -6,8 +6,13 @@ from django.utils.translation import gettext_lazy as _
 from frontdesk.filters import DateRangeFilterSet
 from frontdesk.models import Department, Site
 from frontdesk.personal import normalize_plate, whole_phone
+from visitors.forms.bootstrap import BootstrapWidgets
 from visitors.forms.inquiries import CHANNEL_CHOICES
 from visitors.models import Inquiry, Visit, VisitPurpose
+
+
+class FilterForm(BootstrapWidgets, forms.Form):
+    """The filters' form, drawn with templates/visitors/_field.html."""
 
 
 class VisitFilter(DateRangeFilterSet):
@@ -38,6 +43,7 @@ class VisitFilter(DateRangeFilterSet):
     class Meta:
         model = Visit
         fields = ["since", "until", "purpose", "status", "q"]
+        form = FilterForm
 
     def filter_status(self, queryset, name, value):
         if value == "on_site":
@@ -72,6 +78,7 @@ class InquiryFilter(DateRangeFilterSet):
     class Meta:
         model = Inquiry
         fields = ["since", "until", "referred_to", "channel", "q"]
+        form = FilterForm
 
     def __init__(self, *args, site: Site, **kwargs):
         super().__init__(*args, **kwargs)

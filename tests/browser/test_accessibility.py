@@ -104,7 +104,31 @@ def test_the_login_page_passes(page):
     check_pages(page, ["/accounts/login/"])
 
 
-def test_a_clerks_pages_pass(page, log_in, clerk, reception):
+def inbox_messages(user, site) -> int:
+    """An unread message and a read one without a link (its own page); returns that one."""
+    from frontdesk.channels.recipients import Message, Staff
+    from frontdesk.channels.services.inbox import inbox_mark_read
+    from frontdesk.channels.services.messages import message_send
+
+    def send(subject: str, link: str = "") -> int:
+        rows = message_send(
+            site=site,
+            recipients=[Staff(user)],
+            message=Message(
+                purpose="test", subject=subject, text="3栋2单元1201 有一件快递待取。", link=link
+            ),
+        )
+        return next(r.pk for r in rows if r.channel == "inbox")
+
+    read = send("停水通知")
+    inbox_mark_read(user=user, ids=[read])
+    send("快递待取", link="/visitors/parcels/")
+    return read
+
+
+def test_a_clerks_pages_pass(page, log_in, clerk, reception, site_a):
+    # An unread message: the header's badge is on every page checked.
+    message = inbox_messages(clerk, site_a)
     log_in(clerk)
     check_pages(
         page,
@@ -125,6 +149,9 @@ def test_a_clerks_pages_pass(page, log_in, clerk, reception):
             "/notices/",
             "/coordination/",
             "/admin-tasks/",
+            "/inbox/",
+            "/inbox/?show=all",
+            f"/inbox/{message}/",
         ],
     )
 

@@ -44,12 +44,13 @@ def test_it_uses_the_same_number_of_queries_for_few_or_many(
     clerk_client, site_a, debtors, django_assert_num_queries
 ):
     clerk_client.get(URL)
-    # Session, user, the count of houses in arrears, their sums, the page's houses.
-    with django_assert_num_queries(5):
+    # Session, user, the header's unread messages, the count of houses in arrears, their
+    # sums, the page's houses.
+    with django_assert_num_queries(6):
         clerk_client.get(URL)
     for i in range(30):
         factories.make_overdue_bills(factories.make_house(site_a, building=10 + i, room="101"), 2)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         clerk_client.get(URL)
 
 

@@ -642,9 +642,10 @@ def test_it_previews_with_a_fixed_number_of_queries(supervisor_client, site_a):
         return len(queries)
 
     factories.make_house(site_a, building=3, unit=2, room="1201")
-    # session and user (sites and permissions are cached in it); the import, with the
-    # check made at upload (the file is not read again, nor houses and residents).
-    assert preview_queries(10) == preview_queries(100) == 3
+    # session and user (sites and permissions are cached in it), the header's unread
+    # messages; the import, with the check made at upload (the file is not read again, nor
+    # houses and residents).
+    assert preview_queries(10) == preview_queries(100) == 4
 
 
 def test_it_shows_the_check_made_at_upload_without_reading_the_file_again(
@@ -708,5 +709,5 @@ def test_it_lists_recent_imports_with_the_same_number_of_queries_for_few_or_many
     add(1)
     few = page_queries()
     add(12)  # more than the page lists
-    # Session, user, the recent imports with their uploaders.
-    assert page_queries() == few == 3
+    # Session, user, the header's unread messages, the recent imports with their uploaders.
+    assert page_queries() == few == 4

@@ -134,12 +134,12 @@ def test_it_lists_with_the_same_number_of_queries_for_few_or_many(
 
     add(1)
     clerk_client.get(LOG)
-    # Session, user, the count, the departments of the quick form and of the filter, the
-    # page.
-    with django_assert_num_queries(6):
+    # Session, user, the header's unread messages, the count, the departments of the quick
+    # form and of the filter, the page.
+    with django_assert_num_queries(7):
         clerk_client.get(LOG)
     add(40)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         clerk_client.get(LOG)
 
 
@@ -158,12 +158,12 @@ def test_rows_naming_residents_cost_one_query_whatever_their_number(
     add(1)
     clerk_client.get(LOG)
     # As above, and the residents the page's rows name, in one query.
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         html = clerk_client.get(LOG).content.decode()
     assert "关于住户 李0" in html
     assert f'href="{reverse("residents:house", args=[house.pk])}"' in html
     add(30)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         clerk_client.get(LOG)
 
 

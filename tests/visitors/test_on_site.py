@@ -115,9 +115,10 @@ def test_its_query_count_does_not_grow_with_the_rows(
             house=house_a,
             at=start_of_today() - timedelta(hours=2),
         )
-    # The request's own 5, on site (count, page and the residents its rows name, fetched
-    # apart: a join more slowed planning), the handover list, the session's save.
-    with django_assert_num_queries(12):
+    # The request's own 5, the header's unread messages, on site (count, page and the
+    # residents its rows name, fetched apart: a join more slowed planning), the handover
+    # list, the session's save.
+    with django_assert_num_queries(13):
         assert clerk_client.get(ON_SITE).status_code == 200
 
 

@@ -139,12 +139,12 @@ def test_it_lists_with_the_same_number_of_queries_for_few_or_many(
 
     add(1)
     clerk_client.get(LIST, {"status": status})
-    # Session, user, the site's settings, the waiting and overdue counts of the tabs, the
-    # count and the page.
-    with django_assert_num_queries(6):
+    # Session, user, the header's unread messages, the site's settings, the waiting and
+    # overdue counts of the tabs, the count and the page.
+    with django_assert_num_queries(7):
         clerk_client.get(LIST, {"status": status})
     add(40)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         clerk_client.get(LIST, {"status": status})
 
 

@@ -219,14 +219,15 @@ def test_it_lists_with_the_same_number_of_queries_for_few_or_many(
 ):
     house = factories.make_house(site_a)
     engineer_client.get(LIST)
-    # Session, user, the engineer's department, the count and the page.
-    with django_assert_num_queries(5):
+    # Session, user, the header's unread messages, the engineer's department, the count
+    # and the page.
+    with django_assert_num_queries(6):
         engineer_client.get(LIST)
     for i in range(40):
         inquiry_create(
             site=site_a, user=clerk, house=house, question=f"问题{i}", referred_to=engineering
         )
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         engineer_client.get(LIST)
 
 

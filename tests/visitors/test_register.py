@@ -133,9 +133,10 @@ def test_department_staff_may_not_register(client, engineer):
 
 
 def test_its_query_count_is_fixed(clerk_client, django_assert_num_queries):
-    # Session, user, sites, permissions (2), the site's settings, the purposes (the select
-    # and crispy's look at it), the session's save in a savepoint.
-    with django_assert_num_queries(11):
+    # Session, user, sites, permissions (2), the header's unread messages, the site's
+    # settings, the purposes (the select and crispy's look at it), the session's save in a
+    # savepoint.
+    with django_assert_num_queries(12):
         assert clerk_client.get(REGISTER).status_code == 200
 
 

@@ -3,15 +3,17 @@ watch list. Every one is scoped to a site."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
 
 from frontdesk.filters import start_of
 from frontdesk.models import Site
+from frontdesk.timetext import duration_text
 from visitors.models import Visit, WatchEntry, typed_pass_code
 
 # On site at once, at the busiest desk, is a few dozen; a page holds more than a day's worth.
@@ -28,6 +30,26 @@ def _listed(queryset: QuerySet) -> QuerySet:
     return queryset.select_related("purpose", "house__building", "checked_in_by").prefetch_related(
         "resident"
     )
+
+
+def for_display(visits: Iterable[Visit]) -> list[Visit]:
+    """The visits of a page with what its rows show, worked out once here rather than by
+    template filters in every row (Django's date filter alone costs ~60 µs a cell, a
+    tenth of a 50-row page): ``time_in`` (2026-03-01 09:05), ``clock_in`` and
+    ``clock_out`` (09:05, or "" while on site) in the desk's clock; ``stay`` (time on
+    site, 4小时25分), ``late`` (on site past the expected stay) and ``party_text``
+    (3 人, or "" for one)."""
+    shown = list(visits)
+    now = timezone.now()
+    for visit in shown:
+        visit.time_in = f"{timezone.localtime(visit.checked_in_at):%Y-%m-%d %H:%M}"
+        visit.clock_in = visit.time_in[-5:]
+        out = visit.checked_out_at
+        visit.clock_out = f"{timezone.localtime(out):%H:%M}" if out else ""
+        visit.stay = duration_text((out or now) - visit.checked_in_at)
+        visit.late = out is None and visit.expected_out_at < now
+        visit.party_text = _("%(n)s people") % {"n": visit.party_size} if visit.party_size > 1 else ""
+    return shown
 
 
 def start_of_today() -> datetime:

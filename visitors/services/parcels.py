@@ -5,11 +5,15 @@ from __future__ import annotations
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from frontdesk.channels.recipients import Message
+from frontdesk.channels.services.messages import message_send
 from frontdesk.models import Site, User
 from frontdesk.scoping import check_same_site
 from frontdesk.uploads import UploadKind, generated_name
 from residents.models import House
+from residents.selectors.recipients import building_group, household_phones
 from visitors.models import Parcel
 from visitors.selectors.parcels import collected_conflict
 
@@ -62,8 +66,9 @@ def parcel_create(
 def parcel_notify(*, parcel: Parcel, user: User, method: str) -> Parcel:
     """Tell the household their parcel is at the desk; Conflict once it has been collected.
 
-    For now the desk tells them itself (a call, a text, a note at the door) and this
-    records it; a delivery over the notices' channels is to start from here.
+    A text message goes to the household's mobile(s) and WeChat to the building's
+    residents' group (the person @-ed), through the channels, after commit; a call or a
+    note at the door the desk makes itself, and this records it.
     """
     now = timezone.now()
     updated = Parcel.objects.filter(pk=parcel.pk, collected_at__isnull=True).update(
@@ -72,7 +77,40 @@ def parcel_notify(*, parcel: Parcel, user: User, method: str) -> Parcel:
     if not updated:
         raise collected_conflict(parcel)
     parcel.notified_at, parcel.notified_by, parcel.notice_method = now, user, method
+    if method in (Parcel.NoticeMethod.SMS, Parcel.NoticeMethod.WECHAT):
+        _send_parcel_message(parcel, user, method)
     return parcel
+
+
+def _send_parcel_message(parcel: Parcel, user: User, method: str) -> None:
+    house = parcel.house
+    household = household_phones(house, name=parcel.recipient_name)
+    if method == Parcel.NoticeMethod.SMS:
+        recipients = household
+    else:
+        mention = next((r.phone for r in household if r.phone), "")
+        recipients = [building_group(house.building, mention=mention)]
+    values = {
+        "house": house.label,
+        "courier": parcel.get_courier_display(),
+        "tail": parcel.tracking_number[-4:],
+        "shelf": parcel.shelf,
+    }
+    text = _("%(house)s: your %(courier)s parcel is waiting at the property service desk.") % values
+    if values["tail"]:
+        text += _(" Tracking number ending %(tail)s.") % values
+    message_send(
+        site=parcel.site,
+        recipients=recipients,
+        message=Message(
+            purpose="parcel_waiting",
+            subject=_("Parcel waiting at the desk"),
+            text=text,
+            params=values,
+        ),
+        about=parcel,
+        user=user,
+    )
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ from django.utils.translation import pgettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from frontdesk.channels.selectors.deliveries import deliveries_about
 from frontdesk.access import site_view
 from frontdesk.areas import area
 from frontdesk.conflicts import Conflict, conflict_message
@@ -94,6 +95,7 @@ def _parcel_page(
             "parcel": parcel,
             "overdue": overdue,
             "overdue_days": days,
+            "deliveries": deliveries_about(parcel),
             "notify_form": notify_form or NotifyForm(),
             "hand_over_form": hand_over_form or HandOverForm(),
         },

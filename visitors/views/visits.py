@@ -5,7 +5,6 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 from django.views.decorators.cache import never_cache
@@ -15,6 +14,7 @@ from frontdesk.access import site_view
 from frontdesk.areas import area
 from frontdesk.conflicts import Conflict, conflict_message
 from frontdesk.forms import next_page
+from frontdesk.pagination import CappedPaginator
 from frontdesk.roles import USE_DESK
 from frontdesk.timetext import duration_text
 from residents.search import MAX_QUERY
@@ -40,11 +40,18 @@ def _area(**context) -> dict:
     return {"area": area("visitors"), **context}
 
 
+def _visits_url() -> str:
+    """/visitors/visits/: a row's links are this, its id and a suffix; reversed once a
+    page, not once or three times a row (a reversal costs ~0.15 ms)."""
+    return reverse("visitors:visit", args=[0]).removesuffix("0/")
+
+
 def _on_site_page(request: HttpRequest, scan_form: ScanForm, status: int = 200) -> HttpResponse:
     page = Paginator(selectors.on_site_today(request.site), selectors.ON_SITE_PAGE).get_page(
         request.GET.get("page")
     )
-    handover = list(selectors.for_handover(request.site)[: selectors.HANDOVER_LIMIT])
+    page.object_list = selectors.for_display(page.object_list)
+    handover = selectors.for_display(selectors.for_handover(request.site)[: selectors.HANDOVER_LIMIT])
     return render(
         request,
         "visitors/on_site.html",
@@ -53,9 +60,7 @@ def _on_site_page(request: HttpRequest, scan_form: ScanForm, status: int = 200) 
             handover=handover,
             today=selectors.start_of_today(),
             scan_form=scan_form,
-            now=timezone.now(),
-            # Reversed once, not three times per row: the page is opened all day.
-            visits_url=reverse("visitors:visit", args=[0]).removesuffix("0/"),
+            visits_url=_visits_url(),
         ),
         status=status,
     )
@@ -194,8 +199,14 @@ def handover_close(request: HttpRequest) -> HttpResponse:
 def register_list(request: HttpRequest) -> HttpResponse:
     filterset = VisitFilter(request.GET or None, queryset=selectors.register(request.site))
     queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
-    page = Paginator(queryset, REGISTER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "visitors/visits.html", _area(filter=filterset, page=page))
+    # Counted up to a thousand, not the site's year of visits on every view.
+    page = CappedPaginator(queryset, REGISTER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = selectors.for_display(page.object_list)
+    return render(
+        request,
+        "visitors/visits.html",
+        _area(filter=filterset, page=page, visits_url=_visits_url()),
+    )
 
 
 def _visit_page(request: HttpRequest, visit: Visit) -> HttpResponse:

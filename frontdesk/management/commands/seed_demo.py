@@ -19,6 +19,12 @@ def area_seeders() -> list[str]:
     return [area.demo for area in all_areas() if area.demo]
 
 
+def seeders() -> list[str]:
+    """The areas' demo modules, then the core's channels: their messages are about what
+    the areas hold (the parcels, the buildings' groups)."""
+    return [*area_seeders(), "frontdesk.channels.demo"]
+
+
 class Command(BaseCommand):
     help = "Load deterministic demo data (two sites, residents, the demo logins); idempotent."
 
@@ -59,7 +65,7 @@ class Command(BaseCommand):
             context = demo.seed_core()
         if self.verbosity >= 1:
             context.log = self.stdout.write
-        for module in area_seeders():
+        for module in seeders():
             with self.phase(f"{module}: demo data"):
                 import_module(module).seed_demo(context)
         if scale == "bench":
@@ -77,7 +83,7 @@ class Command(BaseCommand):
         specs = demo.bench_site_specs(total_houses=houses, site_count=sites)
         with self.phase(f"core: {len(specs)} company-scale sites"):
             demo.seed_bench_sites(context, specs)
-        for module in area_seeders():
+        for module in seeders():
             seed_bench = getattr(import_module(module), "seed_bench", None)
             if seed_bench is not None:
                 with self.phase(f"{module}: company scale"):
@@ -102,7 +108,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {table:<40} {count:>12,}")
 
     def area_tables(self) -> list[str]:
-        labels = ["frontdesk"] + [area.key for area in all_areas() if area.demo]
+        labels = ["frontdesk", "channels"] + [area.key for area in all_areas() if area.demo]
         return [
             model._meta.db_table
             for label in labels

@@ -1,0 +1,1 @@
+"""Every write of the channels: messages (deliveries), robots, the inbox."""
