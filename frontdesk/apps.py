@@ -37,6 +37,8 @@ def _ensure_reference_data(sender, app_config=None, apps=None, **kwargs) -> None
         return
     from frontdesk.roles import ensure_roles
     from frontdesk.schedules import ensure_schedules
+    from frontdesk.worktime import ensure_calendar
 
     ensure_roles()
     ensure_schedules()
+    ensure_calendar()

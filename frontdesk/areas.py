@@ -37,7 +37,8 @@ class DeskItem:
     """A count on today's desk or on "waiting on me", linking to where it is dealt with."""
 
     label: Promise | str
-    count: int
+    # None: a notice with nothing to count (next year's holidays are not entered yet).
+    count: int | None
     url: str
     # Bootstrap colour: "warning" for what is late, "primary" for the day's work.
     level: str = "primary"

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import datetime
 import hashlib
 import hmac
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -187,3 +189,103 @@ class PersonalDataAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.get_action_display()} {self.model}#{self.object_id}.{self.field}"
+
+
+class CalendarDay(models.Model):
+    """A day that breaks the weekly rule (Monday to Friday worked, the weekend off): a
+    public holiday (休) or a weekend day worked in its place (班, 调休上班).
+
+    China's holidays and make-up workdays are set by the State Council for the whole
+    country each November, so the table is the company's, kept by its administrators;
+    frontdesk.worktime counts deadlines with it.
+    """
+
+    class Kind(models.TextChoices):
+        DAY_OFF = "off", _("Day off (public holiday)")
+        WORKDAY = "work", _("Make-up workday")
+
+    date = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=4, choices=Kind.choices)
+    name = models.CharField(
+        _("holiday"),
+        max_length=50,
+        help_text=_("The holiday it belongs to, such as 春节 or 国庆节."),
+    )
+
+    class Meta:
+        verbose_name = _("holiday calendar day")
+        verbose_name_plural = _("holiday calendar")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.get_kind_display()} {self.name}"
+
+    def clean(self) -> None:
+        # A weekday is worked anyway: marking it 班 changes nothing and hides a typo in
+        # the date (the make-up days are always a Saturday or a Sunday).
+        if self.date and self.kind == self.Kind.WORKDAY and self.date.weekday() < 5:
+            raise ValidationError(
+                {"kind": _("Only a Saturday or a Sunday can be a make-up workday.")}
+            )
+
+
+def _hours(hour: int, minute: int = 0):
+    return datetime.time(hour, minute)
+
+
+class WorkingHours(models.Model):
+    """A site's working day: a morning and an afternoon, with the lunch break between.
+
+    Deadlines in working time count only these hours of the site's workdays
+    (frontdesk.worktime). One row per site, made with the defaults when first asked for.
+    """
+
+    site = models.OneToOneField(
+        Site, verbose_name=_("site"), on_delete=models.CASCADE, related_name="working_hours"
+    )
+    morning_start = models.TimeField(_("morning starts"), default=_hours(8, 30))
+    morning_end = models.TimeField(_("morning ends"), default=_hours(12))
+    afternoon_start = models.TimeField(_("afternoon starts"), default=_hours(13, 30))
+    afternoon_end = models.TimeField(_("afternoon ends"), default=_hours(17, 30))
+
+    objects = SiteScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("working hours")
+        verbose_name_plural = _("working hours")
+        ordering = ["site_id"]
+
+    def __str__(self) -> str:
+        return f"{self.site}: {self.describe()}"
+
+    def describe(self) -> str:
+        return "{}–{}，{}–{}".format(*(f"{t:%H:%M}" for t in self.bounds()))
+
+    def bounds(self) -> tuple[datetime.time, datetime.time, datetime.time, datetime.time]:
+        return (self.morning_start, self.morning_end, self.afternoon_start, self.afternoon_end)
+
+    def periods(self) -> tuple[tuple[datetime.time, datetime.time], ...]:
+        """The day's working periods, in order."""
+        return ((self.morning_start, self.morning_end), (self.afternoon_start, self.afternoon_end))
+
+    def clean(self) -> None:
+        errors = {}
+        if None in self.bounds():
+            return  # each missing time is already reported beside its field
+        if self.morning_start >= self.morning_end:
+            errors["morning_end"] = _("The morning must end after it starts.")
+        if self.afternoon_start >= self.afternoon_end:
+            errors["afternoon_end"] = _("The afternoon must end after it starts.")
+        if self.afternoon_start < self.morning_end:
+            errors["afternoon_start"] = _("The afternoon cannot start before the morning ends.")
+        if errors:
+            raise ValidationError(errors)
+
+    @classmethod
+    def for_site(cls, site: Site) -> WorkingHours:
+        return cls.objects.get_or_create(site=site)[0]
+
+    @classmethod
+    def ensure_for_sites(cls, site_ids) -> None:
+        """Give every one of these sites its row (the defaults), in one statement."""
+        cls.objects.bulk_create([cls(site_id=pk) for pk in site_ids], ignore_conflicts=True)

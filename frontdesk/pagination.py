@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 
-# Counted exactly up to here; beyond it the page says "more than 1,000".
+# Counted exactly up to here by default; beyond, a page says "more than 1000".
 COUNT_CAP = 1000
 
 
@@ -13,11 +13,12 @@ class CappedPaginator(Paginator):
     """A paginator whose count stops a little past the page asked for.
 
     The visitor register holds a year of a busy site's visits (~100,000): counting them
-    all on every view was the page's costliest query (~5 ms), for a figure nobody uses.
-    This one counts at most ``limit + 1`` rows, ``limit`` being the end of the page asked
-    for rounded up to ``cap``: a filtered list (a phone, a name, a week) gets its exact
-    total, the whole register "more than 1,000", and any page that exists can be reached.
-    The query count is the same as Django's paginator (a count, then the page).
+    all on every view was the page's costliest query (~5 ms), for a figure nobody reads.
+    This one counts at most ``limit + 1`` rows (SELECT COUNT(*) FROM (… LIMIT n), ~1 ms
+    for 10,000), ``limit`` being the end of the page asked for rounded up to ``cap``: a
+    filtered list (a phone, a name, a month) gets its exact total, the whole register
+    "more than" the cap, and any page that exists can be reached. The queries are those
+    of Django's paginator: a count, then the page.
     """
 
     def __init__(self, object_list, per_page, *, cap: int = COUNT_CAP, **kwargs):

@@ -44,6 +44,11 @@ CORE_PERMISSIONS: dict[str, list[str]] = {
         "django_celery_beat.view_crontabschedule",
         "django_celery_beat.add_crontabschedule",
         "frontdesk.view_personaldataaccess",
+        # Working time: the company's holiday calendar (read; company administrators
+        # keep it) and each site's working hours, which deadlines count.
+        "frontdesk.view_calendarday",
+        "frontdesk.view_workinghours",
+        "frontdesk.change_workinghours",
         # Exports with whole phone and ID numbers (logged), from any area.
         FULL_EXPORT,
         # Login protection: read the login log, unlock by deleting an attempt row.

@@ -5,12 +5,16 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import connection
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from frontdesk import worktime
 from frontdesk.areas import Area, DeskItem, Panel, all_areas, call
 from frontdesk.models import Heartbeat, Site, User
 
 HEARTBEAT_NAME = "celery"
+VIEW_CALENDAR = "frontdesk.view_calendarday"
 
 
 def sites_for_user(user: User) -> list[Site]:
@@ -77,8 +81,30 @@ def areas_for_user(user: User) -> list[Area]:
 
 
 def desk_items(site: Site, user: User) -> list[DeskItem]:
-    """Every area's counts for today's desk (Area.desk_items)."""
-    return [item for a in all_areas() if a.desk_items for item in call(a.desk_items, site, user)]
+    """The core's notices, then every area's counts for today's desk (Area.desk_items)."""
+    return [
+        *core_desk_items(user),
+        *(item for a in all_areas() if a.desk_items for item in call(a.desk_items, site, user)),
+    ]
+
+
+def core_desk_items(user: User) -> list[DeskItem]:
+    # Deadlines count working time with the holiday calendar: without next year's, its
+    # holidays would count as workdays. Today's desk is the supervisor's first page every
+    # day; the company's administrators enter the calendar.
+    if not user.has_perm(VIEW_CALENDAR):
+        return []
+    today = timezone.localdate()
+    if not worktime.calendar_missing_next_year(today):
+        return []
+    return [
+        DeskItem(
+            _("%(year)s holidays not entered yet") % {"year": today.year + 1},
+            None,
+            reverse("admin:frontdesk_calendarday_changelist"),
+            "warning",
+        )
+    ]
 
 
 def waiting_on(site: Site, user: User) -> list[DeskItem]:

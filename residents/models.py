@@ -131,7 +131,7 @@ class Resident(models.Model):
     phone2 = PhoneField(_("second phone"), blank=True)
     id_number = IdNumberField(_("ID number"), blank=True)
     # Asked not to receive text messages: notices and parcel texts skip them, and say so.
-    no_sms = models.BooleanField(_("no text messages"), default=False)
+    no_sms = models.BooleanField(_("no text messages"), default=False, db_default=False)
     notes = models.TextField(_("notes"), blank=True)
     houses = models.ManyToManyField(
         House, verbose_name=_("houses"), through="Occupancy", related_name="residents"

@@ -155,3 +155,14 @@ def objects_of_a(site_a, site_b):
             site=site_a, house=house, courier=Parcel.Courier.SF, received_by=uploader
         ),
     )
+
+
+@pytest.fixture(autouse=True)
+def _fresh_calendar():
+    """The working-time calendar is cached per process (frontdesk.worktime); a test that
+    writes calendar days must not leave its calendar to the next test."""
+    from frontdesk import worktime
+
+    worktime.calendar_cache_clear()
+    yield
+    worktime.calendar_cache_clear()

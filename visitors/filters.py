@@ -7,7 +7,7 @@ from frontdesk.filters import DateRangeFilterSet
 from frontdesk.models import Department, Site
 from frontdesk.personal import normalize_plate, whole_phone
 from visitors.forms.bootstrap import BootstrapWidgets
-from visitors.forms.inquiries import CHANNEL_CHOICES
+from visitors.forms.inquiries import CHANNEL_CHOICES, choices_from
 from visitors.models import Inquiry, Visit, VisitPurpose
 
 
@@ -80,11 +80,14 @@ class InquiryFilter(DateRangeFilterSet):
         fields = ["since", "until", "referred_to", "channel", "q"]
         form = FilterForm
 
-    def __init__(self, *args, site: Site, **kwargs):
+    def __init__(self, *args, site: Site, departments: list[Department] | None = None, **kwargs):
+        """``departments``: the site's, read once for this filter and the quick form."""
         super().__init__(*args, **kwargs)
         self.filters["referred_to"].queryset = Department.objects.for_site(site)
         # The quick form on the same page has fields of the same names.
         self.form.auto_id = "id_filter_%s"
+        if departments is not None:
+            choices_from(self.form.fields["referred_to"], departments)
 
     def search(self, queryset, name, value):
         value = value.strip()

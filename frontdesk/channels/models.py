@@ -262,6 +262,12 @@ class Delivery(models.Model):
             ),
             # The delivery log of a site, newest first.
             models.Index(fields=["site", "-id"], name="delivery_site_log"),
+            # The log's problems (failed, outcome unknown): what a supervisor filters for.
+            models.Index(
+                fields=["site", "-id"],
+                name="delivery_site_problems",
+                condition=Q(state__in=["failed", "uncertain"]),
+            ),
             # What was sent about a parcel, a case, a notice.
             models.Index(fields=["about_type", "about_id"], name="delivery_about"),
             # SMS sent per site and month (they cost money).

@@ -51,3 +51,13 @@ def robot_take(robot_id: int) -> float:
 
 def robot_pause(robot_id: int, seconds: float) -> None:
     _redis().set(f"channels:robot:{robot_id}:pause", 1, px=int(seconds * 1000))
+
+
+def wake_up_once(seconds: float) -> bool:
+    """True for the first caller asking for a wake-up of the sender within `seconds`; the
+    others find one already scheduled. Without Redis, True (the task cannot be queued
+    anyway, and the minute's scan takes over)."""
+    try:
+        return bool(_redis().set("channels:wake-up", 1, nx=True, px=max(1, int(seconds * 1000))))
+    except redis.RedisError:
+        return True

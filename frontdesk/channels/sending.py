@@ -140,7 +140,11 @@ class _Batch:
                 .filter(id__in=ids, claim=self.token, state=State.PENDING)
                 .values_list("id", flat=True)
             )
-            Delivery.objects.filter(id__in=started).update(state=State.SENDING)
+            # A fresh lease from the moment it goes out: a long batch must not have its
+            # last rows taken for "outcome unknown" while the provider is answering them.
+            Delivery.objects.filter(id__in=started).update(
+                state=State.SENDING, lease_until=timezone.now() + LEASE
+            )
         return [r for r in rows if r.pk in started]
 
     def _release(self, rows: list[Delivery], when: datetime) -> None:
@@ -176,6 +180,27 @@ class _Batch:
         else:
             self._update(rows, state=State.FAILED, backend=backend, outcome=outcome)
             self.report.failed += len(rows)
+
+    def _finish_sent(self, sent: list[tuple[Delivery, Outcome]], backend: str) -> None:
+        """Sent rows of one request, each with its own receipt (the provider's serial
+        number), in one UPDATE instead of one per number."""
+        if not sent:
+            return
+        ours = set(
+            Delivery.objects.filter(
+                id__in=[row.pk for row, _ in sent], claim=self.token, state=State.SENDING
+            ).values_list("id", flat=True)
+        )
+        now, rows = timezone.now(), []
+        for row, outcome in sent:
+            if row.pk in ours:
+                row.state, row.sent_at, row.backend = State.SENT, now, backend
+                row.code, row.detail = outcome.code[:100], outcome.detail[:500]
+                row.claim = row.lease_until = None
+                rows.append(row)
+        fields = ["state", "sent_at", "backend", "code", "detail", "claim", "lease_until"]
+        Delivery.objects.bulk_update(rows, fields, batch_size=SMS_PER_REQUEST)
+        self.report.sent += len(rows)
 
     def _retry(self, row: Delivery, outcome: Outcome, backend: str, now: datetime) -> None:
         counted = outcome.code != WECOM_TOO_MANY
@@ -307,10 +332,15 @@ class _Batch:
                     "missing_status",
                     _("The provider said nothing about this number."),
                 )
-                by_outcome: dict[Outcome, list[Delivery]] = defaultdict(list)
+                sent, others = [], defaultdict(list)
                 for row in started:
-                    by_outcome[outcomes.get(row.phone, missing)].append(row)
-                for outcome, same in by_outcome.items():
+                    outcome = outcomes.get(row.phone, missing)
+                    if outcome.verdict == Verdict.SENT:
+                        sent.append((row, outcome))
+                    else:
+                        others[outcome].append(row)
+                self._finish_sent(sent, backend)
+                for outcome, same in others.items():
                     self._finish(same, outcome, backend)
 
     def _email(self, row: Delivery) -> None:

@@ -4,7 +4,7 @@ beat as the scan that picks up whatever is left pending (Redis down, a worker de
 from celery import shared_task
 from django.utils import timezone
 
-from frontdesk.channels import sending
+from frontdesk.channels import ratelimit, sending
 from frontdesk.deferred import enqueue_later
 
 
@@ -12,7 +12,10 @@ from frontdesk.deferred import enqueue_later
 def send_due() -> dict:
     report = sending.send_due()
     # Put off by a robot's rate limit: come back when the first of them is due, rather
-    # than wait for the next minute's scan.
+    # than wait for the next minute's scan; one such wake-up at a time, however many runs
+    # met the limit (each on-commit task of a burst would otherwise schedule its own).
     if report.next_due is not None:
-        enqueue_later(send_due, max(1.0, (report.next_due - timezone.now()).total_seconds()))
+        seconds = max(1.0, (report.next_due - timezone.now()).total_seconds())
+        if ratelimit.wake_up_once(seconds):
+            enqueue_later(send_due, seconds)
     return {"sent": report.sent, "failed": report.failed, "retried": report.retried}

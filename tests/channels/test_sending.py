@@ -11,9 +11,11 @@ from django.utils import timezone
 from frontdesk import roles
 from frontdesk.channels import sending
 from frontdesk.channels.adapters.wecom import WeComRobot
-from frontdesk.channels.models import Delivery, Robot
+from frontdesk.channels.models import Delivery, Robot, SmsTemplate
 from frontdesk.channels.recipients import GroupRobot, Message, ResidentPhone, Staff
 from frontdesk.channels.services.messages import message_send
+from tests.channels.fake_tencent_sms import SIGN_NAME, TEMPLATE_ID
+from tests.channels.sms_fixture import fake_sms  # noqa: F401  (the fixture)
 from tests.factories import make_site, make_user
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +27,7 @@ State = Delivery.State
 def _fresh_rate_limits():
     # Robot ids start again in every fresh test database; old windows must not carry over.
     client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
-    for key in client.scan_iter("channels:robot:*"):
+    for key in client.scan_iter("channels:*"):
         client.delete(key)
 
 
@@ -258,3 +260,45 @@ def test_no_answer_in_time_is_not_sent_again(site, robot, wecom):
     assert delivery.state == State.UNCERTAIN and delivery.code == "timeout"
     assert "可能已送达" in delivery.detail
     assert len(wecom.received) == 1
+
+
+def test_runs_put_off_by_the_limit_schedule_one_wake_up_between_them(site, robot, wecom, settings):
+    from frontdesk.channels import tasks
+
+    settings.CHANNELS_ROBOT_RATE = (1, 30)
+    send(site, robot, count=3)
+    queue = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    queue.delete("celery")
+
+    tasks.send_due()  # sends one, puts two off: schedules a wake-up
+    tasks.send_due()  # finds them still put off: a wake-up is already on its way
+
+    assert len(wecom.delivered) == 1
+    assert queue.llen("celery") == 1
+
+
+def test_one_request_texts_many_and_records_each_numbers_answer(site, fake_sms, settings):  # noqa: F811
+    for name, value in fake_sms.settings().items():
+        setattr(settings, name, value)
+    SmsTemplate.objects.create(
+        site=site, purpose="test", template_id=TEMPLATE_ID, sign_name=SIGN_NAME, params="site"
+    )
+    fake_sms.phone_codes["13800000002"] = "LimitExceeded.PhoneNumberDailyLimit"
+    fake_sms.phone_codes["13800000003"] = "LimitExceeded.PhoneNumberThirtySecondLimit"
+    phones = ["13800000001", "13800000002", "13800000003", "13800000004"]
+    message_send(
+        site=site,
+        recipients=[ResidentPhone(p) for p in phones],
+        message=Message("test", "测试", "测试短信", params={"site": "翠湖"}, urgent=True),
+    )
+
+    report = sending.send_due()
+
+    [request] = fake_sms.requests
+    assert sorted(request.mobiles) == phones and request.params == ["翠湖"]
+    rows = {d.phone: d for d in Delivery.objects.all()}
+    assert rows["13800000001"].state == rows["13800000004"].state == State.SENT
+    assert rows["13800000001"].detail != rows["13800000004"].detail  # each its own receipt
+    assert rows["13800000002"].state == State.FAILED
+    assert rows["13800000003"].state == State.PENDING and rows["13800000003"].attempts == 1
+    assert report.sent == 2 and report.failed == 1 and report.retried == 1

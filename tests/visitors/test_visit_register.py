@@ -12,6 +12,7 @@ from tests import factories
 from visitors.filters import VisitFilter
 from visitors.models import Visit, VisitPurpose
 from visitors.selectors.visits import register
+from visitors.views import visits as visit_views
 
 VISITS = reverse("visitors:visits")
 
@@ -102,6 +103,48 @@ def test_its_query_count_does_not_grow_with_the_rows(
     # planning), the session's save.
     with django_assert_num_queries(13):
         assert clerk_client.get(VISITS, {"status": "on_site"}).status_code == 200
+
+
+def test_it_gives_the_exact_total_below_the_cap(clerk_client, visits):
+    html = clerk_client.get(VISITS).content.decode()
+    assert "共 2 条来访记录" in html and "超过" not in html
+    assert "下一页" not in html
+
+
+def many_visits(site, clerk, n: int) -> None:
+    now = timezone.now()
+    Visit.objects.bulk_create(
+        Visit(
+            site=site,
+            visitor_name=f"访客{i:03}",
+            purpose=VisitPurpose.objects.get(name="走亲访友"),
+            checked_in_at=now - timedelta(minutes=i),
+            expected_out_at=now,
+            checked_in_by=clerk,
+        )
+        for i in range(n)
+    )
+
+
+def test_above_the_cap_it_says_more_and_still_pages_to_the_end(
+    clerk_client, clerk, site_a, monkeypatch
+):
+    # The register is counted only as far as the cap past the page asked for (10000: an
+    # export's worth), not the site's year of visits on every view.
+    monkeypatch.setattr(visit_views, "REGISTER_COUNT_CAP", 40)
+    many_visits(site_a, clerk, 75)
+    with CaptureQueriesContext(connection) as queries:
+        html = clerk_client.get(VISITS).content.decode()
+    [count] = [q["sql"] for q in queries if "COUNT(*)" in q["sql"] and "visitors_visit" in q["sql"]]
+    assert "LIMIT 41" in count
+    assert "超过 40 条来访记录" in html
+    assert "第 1 页" in html and "第 1 /" not in html and "page=2" in html
+    # The last page counts as far as it goes, and knows it is the last.
+    html = clerk_client.get(VISITS, {"page": 3}).content.decode()
+    assert "共 75 条来访记录" in html and "第 3 / 3 页" in html
+    assert html.count("访客0") == 15 and "访客074" in html and "下一页" not in html
+    # Beyond the end: the last page, as Django's paginator does.
+    assert "第 3 / 3 页" in clerk_client.get(VISITS, {"page": 9}).content.decode()
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,7 @@ from frontdesk.forms import TextLimits, model_max_length
 from frontdesk.models import Department, Site
 from residents.forms.pickers import HouseCodeField, picked_house_field, picked_resident_field
 from residents.models import House, Resident
+from visitors.forms.bootstrap import BootstrapWidgets
 from visitors.models import Inquiry
 from visitors.selectors import inquiries as selectors
 
@@ -21,7 +22,14 @@ CHANNEL_CHOICES = [
 ]
 
 
-class InquiryForm(TextLimits, forms.ModelForm):
+def choices_from(field: forms.ModelChoiceField, rows: list) -> None:
+    """Draw a model choice field's select from rows already read: Django reads its queryset
+    again for each select it draws, through a server-side cursor (three round trips)."""
+    empty = [("", field.empty_label)] if field.empty_label is not None else []
+    field.widget.choices = [*empty, *((row.pk, field.label_from_instance(row)) for row in rows)]
+
+
+class InquiryForm(BootstrapWidgets, TextLimits, forms.ModelForm):
     """What the desk was asked, at reception or from a house's page: either answered there
     or referred to a department. The resident, when there is one, was picked on the page
     it was opened from (a house's occupant, a lookup result)."""
@@ -61,7 +69,10 @@ class InquiryForm(TextLimits, forms.ModelForm):
         }
         error_messages = {"question": {"required": _("Please write down what was asked.")}}
 
-    def __init__(self, *args, site: Site, **kwargs):
+    def __init__(self, *args, site: Site, departments: list[Department] | None = None, **kwargs):
+        """``departments``: the site's, when the page has read them already; the list is
+        then drawn from them rather than read again (the choice is still checked against
+        the database)."""
         super().__init__(*args, **kwargs)
         self.fields["house"].site = site
         self.fields["resident"].queryset = Resident.objects.for_site(site)
@@ -69,6 +80,8 @@ class InquiryForm(TextLimits, forms.ModelForm):
             is_active=True
         )
         self.fields["referred_to"].empty_label = _("Not referred (answered at the desk)")
+        if departments is not None:
+            choices_from(self.fields["referred_to"], [d for d in departments if d.is_active])
         self.fields["referred_to"].error_messages["invalid_choice"] = _(
             "Choose one of this site's departments."
         )

@@ -4,13 +4,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from frontdesk.filters import DateRangeCheck
+from visitors.forms.bootstrap import BootstrapWidgets
 
 # A year, leap day included: the longest range one page of figures reads well for.
 MAX_DAYS = 366
 DEFAULT_DAYS = 7
 
 
-class ReportRangeForm(DateRangeCheck, forms.Form):
+class ReportRangeForm(BootstrapWidgets, DateRangeCheck, forms.Form):
     since = forms.DateField(
         label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )

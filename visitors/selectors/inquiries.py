@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -48,6 +49,20 @@ def inquiry_log(site: Site) -> QuerySet:
         .prefetch_related("resident")
         .order_by("-created_at", "-id")
     )
+
+
+def departments(site: Site) -> list[Department]:
+    """The site's departments, active or not, in their order."""
+    return list(Department.objects.for_site(site))
+
+
+def for_display(inquiries: Iterable[Inquiry]) -> list[Inquiry]:
+    """A page of the log with its time as the desk's clock reads it (``time_text``,
+    2026-03-01 09:05), formatted here once rather than by the date filter in every row."""
+    shown = list(inquiries)
+    for inquiry in shown:
+        inquiry.time_text = f"{timezone.localtime(inquiry.created_at):%Y-%m-%d %H:%M}"
+    return shown
 
 
 def own_department(user: User, site: Site) -> Department | None:

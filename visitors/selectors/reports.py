@@ -1,21 +1,21 @@
 """Reception's statistics: visits per day, hour and purpose over a date range, for one site.
 
-Two GROUP BYs in PostgreSQL over the (site, checked_in_at) range the register's index
-serves: one per hour of the desk's clock (Asia/Shanghai, whatever the time zone of the
-database session), which the days and the hours of the day are added up from, and one per
-purpose, which also sums the stays. A query per table read the month's visits four times
-and converted each one's time to the desk's clock twice: most of the page's time.
+One pass in PostgreSQL over the (site, checked_in_at) range the register's index serves,
+grouped two ways at once (GROUPING SETS): per hour of the desk's clock (Asia/Shanghai,
+whatever the time zone of the database session), which the days and the hours of the day
+are added up from, and per purpose, which also sums the stays. A query per table read the
+month's visits four times and converted each one's time to the desk's clock twice; a
+GROUP BY per grouping read it twice (~5 ms each for a month at the busiest site).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Sum
-from django.db.models.functions import TruncHour
+from django.db import connection
+from django.utils.dates import WEEKDAYS_ABBR
 
 from frontdesk.filters import start_of
 from frontdesk.models import Site
@@ -30,6 +30,7 @@ class Bar:
     visits: int
     visitors: int
     percent: int = 0
+    text: str = ""  # the label as the table shows it
 
 
 @dataclass
@@ -55,15 +56,9 @@ class VisitReport:
         return max(self.days, key=lambda bar: bar.visits, default=None) if self.visits else None
 
 
-def desk_zone() -> ZoneInfo:
-    return ZoneInfo(settings.TIME_ZONE)
-
-
-def visits_between(site: Site, since: date, until: date) -> QuerySet:
-    """The site's visits that checked in from the start of ``since`` to the end of ``until``."""
-    return Visit.objects.for_site(site).filter(
-        checked_in_at__gte=start_of(since), checked_in_at__lt=start_of(until + timedelta(days=1))
-    )
+def _day_text(day: date) -> str:
+    """2026-03-02 周一: what the date filter's "Y-m-d D" gives, at a fraction of its cost."""
+    return f"{day:%Y-%m-%d} {WEEKDAYS_ABBR[day.weekday()]}"
 
 
 def _days(since: date, until: date) -> list[date]:
@@ -77,47 +72,58 @@ def _scaled(bars: list[Bar]) -> list[Bar]:
     return bars
 
 
-# Those who left: a visit closed at the handover was not seen leaving, so its time out
-# says nothing about its stay.
-LEFT = Q(checked_out_at__isnull=False) & ~Q(exit=Visit.Exit.HANDOVER)
-STAY = ExpressionWrapper(F("checked_out_at") - F("checked_in_at"), DurationField())
+# Hand-written: the ORM has no GROUPING SETS. The hour rows have no purpose (GROUPING of
+# the name is 1); the hour is the desk's wall clock, a naive timestamp. The purposes come
+# first, most visited first, as the table shows them.
+REPORT_SQL = """
+SELECT GROUPING(p.name) = 1 AS per_hour,
+       date_trunc('hour', v.checked_in_at AT TIME ZONE %(zone)s) AS hour,
+       p.name,
+       COUNT(*) AS visits,
+       COALESCE(SUM(v.party_size), 0) AS visitors,
+       SUM(v.checked_out_at - v.checked_in_at) FILTER (WHERE {left}) AS stayed,
+       COUNT(*) FILTER (WHERE {left}) AS left_
+FROM visitors_visit v
+JOIN visitors_visitpurpose p ON p.id = v.purpose_id
+WHERE v.site_id = %(site)s AND v.checked_in_at >= %(start)s AND v.checked_in_at < %(end)s
+GROUP BY GROUPING SETS ((2), (3, p.sort_order))
+ORDER BY 1, 4 DESC, p.sort_order, 3
+""".format(
+    # Those who left: a visit closed at the handover was not seen leaving, so its time out
+    # says nothing about its stay.
+    left="v.checked_out_at IS NOT NULL AND v.exit <> %(handover)s"
+)
 
 
 def visit_report(site: Site, since: date, until: date) -> VisitReport:
-    visits = visits_between(site, since, until).order_by()
-    counted = {"visits": Count("id"), "visitors": Sum("party_size")}
-    # A row for each hour of the range that had a visit: a month is a few hundred.
-    per_hour = (
-        visits.annotate(at=TruncHour("checked_in_at", tzinfo=desk_zone()))
-        .values("at")
-        .annotate(**counted)
-    )
-    days = {day: Bar(day, 0, 0) for day in _days(since, until)}
-    hours = [Bar(hour, 0, 0) for hour in range(24)]
-    for row in per_hour:
-        for bar in (days[row["at"].date()], hours[row["at"].hour]):
-            bar.visits += row["visits"]
-            bar.visitors += row["visitors"] or 0
-    per_purpose = list(
-        visits.values("purpose__name")
-        .annotate(
-            **counted,
-            first=F("purpose__sort_order"),
-            stayed=Sum(STAY, filter=LEFT),
-            left=Count("id", filter=LEFT),
-        )
-        .order_by("-visits", "first", "purpose__name")
-    )
-    checked_out = sum(row["left"] for row in per_purpose)
-    stayed = sum((row["stayed"] for row in per_purpose if row["stayed"]), timedelta())
+    params = {
+        "zone": settings.TIME_ZONE,
+        "site": site.pk,
+        "start": start_of(since),
+        "end": start_of(until + timedelta(days=1)),
+        "handover": Visit.Exit.HANDOVER.value,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(REPORT_SQL, params)
+        rows = cursor.fetchall()
+    days = {day: Bar(day, 0, 0, text=_day_text(day)) for day in _days(since, until)}
+    hours = [Bar(hour, 0, 0, text=f"{hour:02d}:00–{hour:02d}:59") for hour in range(24)]
+    purposes, checked_out, stayed = [], 0, timedelta()
+    for per_hour, hour, name, visits, visitors, stay, left in rows:
+        if per_hour:
+            for bar in (days[hour.date()], hours[hour.hour]):
+                bar.visits += visits
+                bar.visitors += visitors
+        else:
+            purposes.append(Bar(name, visits, visitors, text=name))
+            checked_out += left
+            stayed += stay or timedelta()
     return VisitReport(
         since=since,
         until=until,
         days=_scaled(list(days.values())),
         hours=_scaled(hours),
-        purposes=_scaled(
-            [Bar(row["purpose__name"], row["visits"], row["visitors"]) for row in per_purpose]
-        ),
+        purposes=_scaled(purposes),
         average_stay=stayed / checked_out if checked_out else None,
         checked_out=checked_out,
     )

@@ -32,17 +32,23 @@ PAGE_SIZE = 30
 @never_cache
 @site_view(USE_DESK)
 def index(request: HttpRequest) -> HttpResponse:
+    # Read once for the quick form's list and the filter's.
+    departments = selectors.departments(request.site)
     filterset = InquiryFilter(
-        request.GET or None, queryset=selectors.inquiry_log(request.site), site=request.site
+        request.GET or None,
+        queryset=selectors.inquiry_log(request.site),
+        site=request.site,
+        departments=departments,
     )
     queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.for_display(page.object_list)
     return render(
         request,
         "visitors/inquiries.html",
         {
             "area": area("visitors"),
-            "form": InquiryForm(site=request.site),
+            "form": InquiryForm(site=request.site, departments=departments),
             "filter": filterset,
             "page": page,
             # Reversed once, not once a row.

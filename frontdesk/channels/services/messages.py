@@ -68,6 +68,7 @@ class _Planner:
         self.rows: list[Delivery] = []
         self._staff_seen: set[int] = set()
         self._template: SmsTemplate | None | bool = False  # False: not looked up yet
+        self._sms_configured: bool | None = None
 
     def add(self, recipient: Recipient) -> None:
         match recipient:
@@ -120,12 +121,17 @@ class _Planner:
             self._skip(row, _("The phone number on record is not a mobile."), "not_mobile")
         elif resident.no_sms:
             self._skip(row, _("The resident asked not to receive text messages."), "opted_out")
-        elif not backends.sms_configured():
+        elif not self.sms_configured():
             self._skip(row, _("No SMS provider is configured."), "no_provider")
         elif self.template() is None:
             self._skip(
                 row, _("No SMS template is recorded for this purpose in admin."), "no_template"
             )
+
+    def sms_configured(self) -> bool:
+        if self._sms_configured is None:  # once per message, not per resident
+            self._sms_configured = backends.sms_configured()
+        return self._sms_configured
 
     def template(self) -> SmsTemplate | None:
         if self._template is False:

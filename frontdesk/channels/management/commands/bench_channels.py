@@ -25,7 +25,8 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -110,8 +111,12 @@ class Command(BaseCommand):
         parser.add_argument("--robot-window", type=float, help="The limit's window in seconds.")
 
     def handle(self, *args, json_path, recipients, robots, robot_minutes, redis_url, **options):
-        from tests.channels.fake_tencent_sms import FakeTencentSms  # noqa: PLC0415
-        from tests.channels.fake_wecom import FakeWeCom  # noqa: PLC0415
+        try:
+            # The providers' stand-ins are the tests' own: run from a checkout.
+            from tests.channels.fake_tencent_sms import FakeTencentSms
+            from tests.channels.fake_wecom import FakeWeCom
+        except ImportError as error:
+            raise CommandError(f"The fake providers are missing: {error}") from error
 
         sites = Site.objects.count()
         if sites < BENCH_MIN_SITES and not options["allow_small"]:
@@ -156,22 +161,20 @@ class Command(BaseCommand):
 
     # --- set-up ---------------------------------------------------------------------------
 
-    def broker(self, url: str):
-        """The Celery app publishing to the run's Redis (it read its broker at import)."""
-        command = self
-
-        class Switch:
-            def __enter__(self):
-                self.previous = celery_app.conf.broker_url
-                command.switch_broker(url)
-                # Whatever an earlier, interrupted run left queued there.
-                celery_app.control.purge()
-
-            def __exit__(self, *exc):
-                celery_app.pool.force_close_all()
-                command.switch_broker(self.previous)
-
-        return Switch()
+    @staticmethod
+    @contextmanager
+    def broker(url: str) -> Iterator[None]:
+        """The Celery app publishing to the run's Redis (it read its broker at import and
+        keeps its connections in pools: fresh ones for the run, the old ones after)."""
+        previous = celery_app.conf.broker_url
+        Command.switch_broker(url)
+        try:
+            # Whatever an earlier, interrupted run left queued there.
+            celery_app.control.purge()
+            yield
+        finally:
+            celery_app.pool.force_close_all()
+            Command.switch_broker(previous)
 
     @staticmethod
     def switch_broker(url: str) -> None:
