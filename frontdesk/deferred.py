@@ -10,23 +10,29 @@ import logging
 from functools import partial
 from typing import Any
 
-from celery import Task
+from celery import Task, current_app
 from django.db import transaction
 
 logger = logging.getLogger(__name__)
 
 
-def enqueue_on_commit(task: Task, *args: Any, **kwargs: Any) -> None:
+def enqueue_on_commit(task: Task | str, *args: Any, **kwargs: Any) -> None:
+    """`task` is the task itself, or its name where importing it would import the caller
+    back (a service whose task runs code that uses the service)."""
     transaction.on_commit(partial(_send, task, args, kwargs))
 
 
-def _send(task: Task, args: tuple, kwargs: dict) -> None:
+def _send(task: Task | str, args: tuple, kwargs: dict) -> None:
+    name = task if isinstance(task, str) else task.name
     try:
-        task.apply_async(args=args, kwargs=kwargs)
+        if isinstance(task, str):
+            current_app.send_task(task, args=args, kwargs=kwargs)
+        else:
+            task.apply_async(args=args, kwargs=kwargs)
     except Exception:
         logger.warning(
             "Broker unavailable: %s not queued now; its periodic scan will pick it up.",
-            task.name,
+            name,
             exc_info=True,
         )
 

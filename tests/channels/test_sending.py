@@ -302,3 +302,19 @@ def test_one_request_texts_many_and_records_each_numbers_answer(site, fake_sms, 
     assert rows["13800000002"].state == State.FAILED
     assert rows["13800000003"].state == State.PENDING and rows["13800000003"].attempts == 1
     assert report.sent == 2 and report.failed == 1 and report.retried == 1
+
+
+def test_a_message_asks_for_the_sender_once_committed(
+    site, robot, settings, django_capture_on_commit_callbacks
+):
+    queue = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    queue.delete("celery")
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        send(site, robot)
+        assert queue.llen("celery") == 0  # nothing before the commit
+    for callback in callbacks:
+        callback()
+
+    [raw] = queue.lrange("celery", 0, -1)
+    assert b"frontdesk.channels.send_due" in raw

@@ -26,7 +26,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
-from frontdesk.channels import sending
+from frontdesk.channels import ratelimit, sending
 from frontdesk.channels.models import Delivery, Robot
 from frontdesk.channels.recipients import GroupRobot, Message
 from frontdesk.channels.services.messages import message_send
@@ -144,12 +144,15 @@ def _scan_every_second() -> None:
 @pytest.mark.slow
 def test_it_sends_a_burst_once_each_at_the_robots_pace(wecom, env, celery_processes):
     (robot,) = _robots(make_site(), 1)
+    # The task that a robot's rate puts off queues itself again; beat's scan every second
+    # covers the times it does not (see the last test).
+    _scan_every_second()
+    celery_processes.beat()
     celery_processes.worker(**env)
     started = time.monotonic()
 
     _send(robot.site, [robot] * 100)
 
-    # No beat: the task that a robot's rate puts off queues itself again.
     assert wait_for(lambda: _sent() == 100, SLOW), _story(wecom, celery_processes)
     took = time.monotonic() - started
     assert [m.answer for m in wecom.received] == ["0"] * 100, _story(wecom, celery_processes)
@@ -391,3 +394,32 @@ def test_a_slow_moment_of_the_database_does_not_crowd_a_robots_window(
     answers = [m.answer for m in wecom.for_key(robot.key)]
     assert answers == ["0"] * (ROBOT_LIMIT + 1), _crowded(wecom.received, WECOM_WINDOW)
     assert _sent() == ROBOT_LIMIT + 2
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(
+    strict=True,
+    reason="Report.next_due keeps the earliest release of the run, even when that row was "
+    "claimed again and sent later in the same run",
+)
+def test_a_run_says_when_what_it_left_put_off_is_due(transactional_db, wecom, settings):
+    """The task queues its next run for the report's `next_due`: it must be the time of a
+    row still put off. A row put off and then sent within the same run no longer counts,
+    or the next run comes too early, finds nothing due, queues none, and what is left
+    waits for beat's scan."""
+    settings.WECOM_ROBOT_URL = wecom.url
+    settings.CHANNELS_ROBOT_RATE = (ROBOT_LIMIT, ROBOT_WINDOW)
+    _fresh_rate_limits(settings)
+    paused, busy = _robots(make_site(), 2)
+    # The first robot waits 0.2 s; the other's first message takes longer than that, so
+    # the run comes back to the first robot's message, due by then, and sends it.
+    ratelimit.robot_pause(paused.pk, 0.2)
+    wecom.hang_seconds = 0.5
+    wecom.script(busy.key, ["timeout"])
+    _send(paused.site, [paused] + [busy] * (ROBOT_LIMIT + 1))
+
+    report = sending.send_due(budget_seconds=10)
+
+    left = Delivery.objects.get(state=State.PENDING)
+    assert (left.robot, _sent()) == (busy, ROBOT_LIMIT + 1)
+    assert report.next_due == left.not_before, (report.next_due, timezone.now())

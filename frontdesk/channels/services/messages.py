@@ -33,6 +33,9 @@ from frontdesk.models import Site, User
 
 Audience, Channel, State = Delivery.Audience, Delivery.Channel, Delivery.State
 
+# frontdesk.channels.tasks.send_due, by name: the sender it runs uses these services.
+SEND_TASK = "frontdesk.channels.send_due"
+
 
 @transaction.atomic
 def message_send(
@@ -54,9 +57,7 @@ def message_send(
         row.created_by = user
     Delivery.objects.bulk_create(planner.rows, batch_size=2000)
     if any(r.state == State.PENDING and r.not_before <= now for r in planner.rows):
-        from frontdesk.channels.tasks import send_due
-
-        enqueue_on_commit(send_due)
+        enqueue_on_commit(SEND_TASK)
     return planner.rows
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from frontdesk.channels.models import Delivery
 from frontdesk.channels.quiet import next_allowed
+from frontdesk.channels.services.messages import SEND_TASK
 from frontdesk.deferred import enqueue_on_commit
 from frontdesk.models import User
 
@@ -67,7 +68,5 @@ def deliveries_resend(*, rows: Iterable[Delivery], user: User | None) -> int:
         )
     Delivery.objects.bulk_create(copies)
     if any(copy.not_before <= now for copy in copies):
-        from frontdesk.channels.tasks import send_due
-
-        enqueue_on_commit(send_due)
+        enqueue_on_commit(SEND_TASK)
     return len(copies)
