@@ -2,7 +2,8 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from frontdesk.areas import Area
+from frontdesk import roles
+from frontdesk.areas import Area, MessagePurpose
 
 AREA = Area(
     key="complaints",
@@ -14,4 +15,30 @@ AREA = Area(
     permission=None,
     built=False,
     url_prefix="complaints/",
+    role_permissions={
+        roles.SUPERVISOR: [
+            # Each site's category tree with its routing and deadlines, and its chasing
+            # rules. Categories are retired (not active), never deleted: cases name them.
+            *[
+                f"complaints.{action}_{model}"
+                for model in ("category", "categorydeadline", "casesettings")
+                for action in ("view", "add", "change")
+            ],
+            "complaints.delete_categorydeadline",
+            # Cases and their timelines are read in admin; every change goes through the
+            # case's page, so that it is on the timeline. Nothing of them is ever deleted.
+            "complaints.view_case",
+            "complaints.view_caseevent",
+            "complaints.view_casephoto",
+            "complaints.view_callbackattempt",
+        ],
+    },
+    # Department staff hear of new, transferred, reopened and withdrawn cases through
+    # their group robot and inboxes; the clerk who recorded a case, of its hand-back.
+    message_purposes={
+        "case_assigned": MessagePurpose(_("New or transferred case for a department")),
+        "case_handed_back": MessagePurpose(_("Case handed back to the desk")),
+        "case_reopened": MessagePurpose(_("Case reopened")),
+        "case_withdrawn": MessagePurpose(_("Case withdrawn")),
+    },
 )

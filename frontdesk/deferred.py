@@ -22,6 +22,21 @@ def enqueue_on_commit(task: Task | str, *args: Any, **kwargs: Any) -> None:
     transaction.on_commit(partial(_send, task, args, kwargs))
 
 
+def enqueue_once_on_commit(task: Task | str, *args: Any) -> None:
+    """As enqueue_on_commit, unless the same call is already waiting for this transaction's
+    commit: a hundred messages written in one transaction ask for one sender, not a
+    hundred. (Should the savepoint of the one waiting be rolled back, the periodic scan
+    still finds the work.)"""
+    call = partial(_send, task, args, {})
+    connection = transaction.get_connection()
+    if connection.in_atomic_block:
+        for entry in connection.run_on_commit:
+            waiting = entry[1]
+            if isinstance(waiting, partial) and waiting.args == call.args:
+                return
+    transaction.on_commit(call)
+
+
 def _send(task: Task | str, args: tuple, kwargs: dict) -> None:
     name = task if isinstance(task, str) else task.name
     try:

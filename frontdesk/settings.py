@@ -253,6 +253,9 @@ CHANNELS_ROBOT_RATE = (
     int(os.environ.get("CHANNELS_ROBOT_LIMIT", "20")),
     float(os.environ.get("CHANNELS_ROBOT_WINDOW", "61")),
 )
+# A sender's claim on a batch; renewed as each row goes out, so it only has to outlast the
+# slowest provider call (WeCom 5 s, SMTP 10 s). A dead sender's rows are free after it.
+CHANNELS_LEASE_SECONDS = int(os.environ.get("CHANNELS_LEASE_SECONDS", "300"))
 # Residents are messaged between these hours (site time) unless the message is urgent.
 CHANNELS_QUIET_HOURS = (time(8, 0), time(21, 0))
 

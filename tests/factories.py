@@ -277,3 +277,71 @@ def make_delivery(
     Delivery.objects.filter(pk=delivery.pk).update(created_at=at)
     delivery.created_at = at
     return delivery
+
+
+# --- Complaints (complaints) -----------------------------------------------------------
+
+
+def make_category(
+    site: Site,
+    path: str = "工程维修/漏水",
+    *,
+    department: str | None = None,
+    deadlines: dict | None = None,
+):
+    """The category of ``site`` at ``path`` ("工程维修/漏水", "收费争议"): one of the default
+    tree (made on first use), or a new one. ``department`` (a name) routes it there;
+    ``deadlines`` ({urgency: (respond, resolve)}) are its own allowances."""
+    from complaints.models import Category, CategoryDeadline
+    from complaints.services.categories import categories_create_defaults
+
+    categories_create_defaults(site=site)
+    parent = None
+    for name in path.split("/"):
+        parent, _ = Category.objects.get_or_create(site=site, parent=parent, name=name)
+    category = parent
+    if department is not None:
+        category.department = site.departments.get(name=department)
+        category.save(update_fields=["department"])
+    for urgency, (respond, resolve) in (deadlines or {}).items():
+        CategoryDeadline.objects.update_or_create(
+            category=category,
+            urgency=urgency,
+            defaults={"respond_minutes": respond, "resolve_minutes": resolve},
+        )
+    return category
+
+
+def make_case(
+    site: Site,
+    clerk: User,
+    *,
+    category: str = "工程维修/漏水",
+    house: House | None = None,
+    kind: str = "repair",
+    source: str = "phone",
+    description: str = "卫生间天花板漏水",
+    **fields,
+):
+    """A case recorded by ``clerk`` through the service (numbered, routed, on the
+    timeline): about ``house`` (3-2-1201 of the site by default, made if need be) unless
+    ``fields`` name a building or place. ``fields`` are case_create's other arguments."""
+    from complaints.services.cases import case_create
+
+    if house is None and not ({"building", "place"} & fields.keys()):
+        building = Building.objects.filter(site=site, number=3).first()
+        house = (
+            House.objects.filter(building=building, unit=2, room="1201").first()
+            if building
+            else None
+        ) or make_house(site)
+    return case_create(
+        site=site,
+        user=clerk,
+        kind=kind,
+        source=source,
+        category=make_category(site, category),
+        description=description,
+        house=house,
+        **fields,
+    ).case

@@ -53,11 +53,12 @@ def robot_pause(robot_id: int, seconds: float) -> None:
     _redis().set(f"channels:robot:{robot_id}:pause", 1, px=int(seconds * 1000))
 
 
-def wake_up_once(seconds: float) -> bool:
-    """True for the first caller asking for a wake-up of the sender within `seconds`; the
-    others find one already scheduled. Without Redis, True (the task cannot be queued
-    anyway, and the minute's scan takes over)."""
+def wake_up_once(at: float) -> bool:
+    """True for the first caller asking for a wake-up of the sender at the epoch second
+    `at`; later callers for the same second find it scheduled. (One key per second: a
+    run whose rows are due later than a wake-up already asked for still gets its own.)
+    Without Redis, True: the task cannot be queued anyway, the minute's scan takes over."""
     try:
-        return bool(_redis().set("channels:wake-up", 1, nx=True, px=max(1, int(seconds * 1000))))
+        return bool(_redis().set(f"channels:wake-up:{int(at)}", 1, nx=True, exat=int(at) + 60))
     except redis.RedisError:
         return True

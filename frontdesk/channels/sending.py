@@ -23,8 +23,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -37,7 +38,13 @@ logger = logging.getLogger(__name__)
 
 State, Channel, Audience = Delivery.State, Delivery.Channel, Delivery.Audience
 
-LEASE = timedelta(minutes=5)
+
+def lease() -> timedelta:
+    """How long a claim holds (settings.CHANNELS_LEASE_SECONDS): longer than the slowest
+    provider call, since it is renewed as each row goes out."""
+    return timedelta(seconds=settings.CHANNELS_LEASE_SECONDS)
+
+
 # Waits before the 2nd, 3rd and 4th try; a 4th failure is final.
 BACKOFF_SECONDS = (60, 5 * 60, 30 * 60)
 BATCH = 200
@@ -65,16 +72,29 @@ class Report:
 
 
 def send_due(*, batch: int = BATCH, budget_seconds: float = 50) -> Report:
-    """Send what is due, batch after batch, for at most about ``budget_seconds``."""
+    """Send what is due, batch after batch, for at most about ``budget_seconds`` (checked
+    before every provider call: a batch of slow calls must not outlive the task)."""
     report = Report()
     report.uncertain = recover_stale()
-    started = time.monotonic()
-    while time.monotonic() - started < budget_seconds:
+    deadline = time.monotonic() + budget_seconds
+    while time.monotonic() < deadline:
         token, rows = claim_due(batch)
         if not rows:
             break
-        _Batch(token, rows, report).send()
+        _Batch(token, rows, report, deadline).send()
+    # When to come back: what this run (or another) put off for a little while, as the
+    # database says now; a row released early in the run may have gone out since.
+    report.next_due = next_put_off()
     return report
+
+
+def next_put_off(within: timedelta = timedelta(seconds=60)) -> datetime | None:
+    """The earliest pending row due within the minute (rate limits, short backoffs); the
+    minute's scan finds the rest."""
+    now = timezone.now()
+    return Delivery.objects.filter(
+        state=State.PENDING, not_before__gt=now, not_before__lte=now + within
+    ).aggregate(at=Min("not_before"))["at"]
 
 
 def recover_stale(now: datetime | None = None) -> int:
@@ -103,14 +123,23 @@ def claim_due(limit: int) -> tuple[uuid.UUID, list[Delivery]]:
             .values_list("id", flat=True)[:limit]
         )
         if ids:
-            Delivery.objects.filter(id__in=ids).update(claim=token, lease_until=now + LEASE)
+            Delivery.objects.filter(id__in=ids).update(claim=token, lease_until=now + lease())
     rows = list(Delivery.objects.filter(id__in=ids, claim=token).order_by("id")) if ids else []
     return token, rows
 
 
 class _Batch:
-    def __init__(self, token: uuid.UUID, rows: list[Delivery], report: Report) -> None:
-        self.token, self.rows, self.report = token, rows, report
+    def __init__(
+        self, token: uuid.UUID, rows: list[Delivery], report: Report, deadline: float
+    ) -> None:
+        self.token, self.rows, self.report, self.deadline = token, rows, report, deadline
+
+    def _out_of_time(self, rest: list[Delivery]) -> bool:
+        """Past the run's budget: the rows not sent yet go back, due now, for the next run."""
+        if time.monotonic() < self.deadline:
+            return False
+        self._release(rest, timezone.now())
+        return True
 
     def send(self) -> None:
         by_channel: dict[str, list[Delivery]] = defaultdict(list)
@@ -143,9 +172,17 @@ class _Batch:
             # A fresh lease from the moment it goes out: a long batch must not have its
             # last rows taken for "outcome unknown" while the provider is answering them.
             Delivery.objects.filter(id__in=started).update(
-                state=State.SENDING, lease_until=timezone.now() + LEASE
+                state=State.SENDING, lease_until=timezone.now() + lease()
             )
         return [r for r in rows if r.pk in started]
+
+    def _unstart(self, row: Delivery, when: datetime) -> None:
+        """A row started but not sent after all (the robot's window is full): pending
+        again, free for whoever comes when it is due."""
+        Delivery.objects.filter(pk=row.pk, claim=self.token, state=State.SENDING).update(
+            state=State.PENDING, claim=None, lease_until=None, not_before=when
+        )
+        self.report.due_at(when)
 
     def _release(self, rows: list[Delivery], when: datetime) -> None:
         if rows:
@@ -252,17 +289,24 @@ class _Batch:
         sender = backends.robot_sender()
         backend = "wecom" if not isinstance(sender, backends.LogRobot) else "log"
         for index, row in enumerate(rows):
+            if self._out_of_time(rows[index:]):
+                return
+            started = self._start([row])
+            if not started:
+                continue
+            # Counted after the row is marked sending and just before the post, so that a
+            # slow moment of the database never delays a counted message into the next
+            # window (WeCom would see 21).
             try:
                 wait = ratelimit.robot_take(robot.pk)
             except Exception:  # Redis down: without the shared count, do not risk the limit
                 logger.warning("Robot rate limit unavailable; robot messages wait.", exc_info=True)
                 wait = 30
             if wait > 0:
-                self._release(rows[index:], timezone.now() + timedelta(seconds=wait))
+                when = timezone.now() + timedelta(seconds=wait)
+                self._unstart(row, when)
+                self._release(rows[index + 1 :], when)
                 return
-            started = self._start([row])
-            if not started:
-                continue
             outcome = sender.send(
                 robot.key,
                 subject=row.subject,
@@ -318,6 +362,8 @@ class _Batch:
                 continue
             params = template.fill(group[0].params)
             for chunk in _chunks_of_distinct_phones(group, SMS_PER_REQUEST):
+                if self._out_of_time(chunk):
+                    continue
                 started = self._start(chunk)
                 if not started:
                     continue
@@ -344,6 +390,8 @@ class _Batch:
                     self._finish(same, outcome, backend)
 
     def _email(self, row: Delivery) -> None:
+        if self._out_of_time([row]):
+            return
         started = self._start([row])
         if not started:
             return

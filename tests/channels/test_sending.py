@@ -318,3 +318,15 @@ def test_a_message_asks_for_the_sender_once_committed(
 
     [raw] = queue.lrange("celery", 0, -1)
     assert b"frontdesk.channels.send_due" in raw
+
+
+def test_many_messages_in_one_transaction_ask_for_one_sender(
+    site, robot, settings, django_capture_on_commit_callbacks
+):
+    queue = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    queue.delete("celery")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        send(site, robot, count=5)
+
+    assert queue.llen("celery") == 1 and Delivery.objects.count() == 5

@@ -1,9 +1,9 @@
 """The channels' sender with real workers against a local WeCom: a burst keeps each robot's
 rate, a worker killed mid-send loses nothing and repeats nothing, two workers never send a
 message twice, what was written while Redis was down goes out with beat's scan, and what a
-robot's rate put off goes out when its window allows, not at the next scan. The last two
-tests, with the sender in threads of this process, hold what it does when a batch
-outlasts its lease and when the database is slow between counting a send and making it.
+robot's rate put off goes out when its window allows, not at the next scan. The last three
+tests run the sender in threads of this process: a batch that outlasts its lease, a
+database slow between counting a send and making it, and when a run says to come back.
 
 Workers get a robot rate of 20 messages in 3 seconds instead of 20 a minute, so a burst
 takes seconds. The fake WeCom keeps the same limit over a window a second shorter, as
@@ -21,7 +21,6 @@ from collections import Counter, defaultdict
 from datetime import timedelta
 
 import pytest
-import redis
 from django.db import connection, transaction
 from django.utils import timezone
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
@@ -65,6 +64,16 @@ def env(wecom) -> dict[str, str]:
         "CHANNELS_ROBOT_LIMIT": str(ROBOT_LIMIT),
         "CHANNELS_ROBOT_WINDOW": str(ROBOT_WINDOW),
     }
+
+
+@pytest.fixture
+def sender_here(transactional_db, own_redis, wecom, settings):
+    """For the tests that run the sender in this process (threads stand in for workers):
+    the fake WeCom, the shortened rate, and the test's own Redis for the robots' windows
+    and for the tasks that message_send queues on commit, which no worker takes here."""
+    settings.WECOM_ROBOT_URL = wecom.url
+    settings.CHANNELS_ROBOT_RATE = (ROBOT_LIMIT, ROBOT_WINDOW)
+    settings.CELERY_BROKER_URL = own_redis.url
 
 
 def _robots(site, count: int) -> list[Robot]:
@@ -125,14 +134,6 @@ def _unfinished() -> int:
 def _sent_by(celery_processes, name: str) -> int:
     log = celery_processes.read_log(name)
     return sum(int(n) for n in re.findall(r"succeeded in [\d.]+s: \{'sent': (\d+)", log))
-
-
-def _fresh_rate_limits(settings) -> None:
-    # For the tests that send from this process, through the test run's Redis: a robot's
-    # window or pause of an earlier run must not carry over.
-    client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
-    for key in client.scan_iter("channels:robot:*"):
-        client.delete(key)
 
 
 def _scan_every_second() -> None:
@@ -263,11 +264,6 @@ def test_it_sends_what_was_written_while_redis_was_down(
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="one wake-up at a time: a run put off later than the wake-up already scheduled "
-    "queues none, and the wake-up's run does not look for it",
-)
 def test_each_robot_put_off_by_its_rate_is_sent_when_its_window_allows(
     wecom, env, celery_processes
 ):
@@ -292,15 +288,11 @@ def test_each_robot_put_off_by_its_rate_is_sent_when_its_window_allows(
 
 
 @pytest.mark.slow
-def test_a_live_senders_message_is_not_called_uncertain(
-    transactional_db, wecom, settings, monkeypatch
-):
+def test_a_live_senders_message_is_not_called_uncertain(sender_here, wecom, settings):
     """A batch can outlast its lease (200 rows, each up to the adapter's 5 s timeout, is
     far longer than 5 minutes): another worker's scan must then not take the row being
     sent right now for a dead worker's, nor drop what its sender hears back."""
-    settings.WECOM_ROBOT_URL = wecom.url
-    _fresh_rate_limits(settings)
-    monkeypatch.setattr(sending, "LEASE", timedelta(seconds=3))
+    settings.CHANNELS_LEASE_SECONDS = 3
     (robot,) = _robots(make_site(), 1)
     # WeCom takes 2 s to answer the first message and 4 s the second (both well within
     # the adapter's 5 s): the claim's lease runs out while the second is in flight.
@@ -335,21 +327,11 @@ def test_a_live_senders_message_is_not_called_uncertain(
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="a robot's send is counted before its row is started, so a slow start crowds "
-    "the window as WeCom sees it",
-)
-def test_a_slow_moment_of_the_database_does_not_crowd_a_robots_window(
-    transactional_db, wecom, settings
-):
+def test_a_slow_moment_of_the_database_does_not_crowd_a_robots_window(sender_here, wecom):
     """The sender counts a message against the robot's window, then starts its row in the
     database, then posts it. If the database keeps it waiting between the two (a row lock,
     a slow commit), the message reaches WeCom late, and the 21st, counted a window after
     the first, reaches WeCom less than a window after it: WeCom says 45009."""
-    settings.WECOM_ROBOT_URL = wecom.url
-    settings.CHANNELS_ROBOT_RATE = (ROBOT_LIMIT, ROBOT_WINDOW)
-    _fresh_rate_limits(settings)
     busy, robot = _robots(make_site(), 2)
     # The busy robot's message keeps the sender waiting, after its claim, while the test
     # locks the other robot's first row: the sender meets the lock when it starts that row.
@@ -397,19 +379,11 @@ def test_a_slow_moment_of_the_database_does_not_crowd_a_robots_window(
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="Report.next_due keeps the earliest release of the run, even when that row was "
-    "claimed again and sent later in the same run",
-)
-def test_a_run_says_when_what_it_left_put_off_is_due(transactional_db, wecom, settings):
+def test_a_run_says_when_what_it_left_put_off_is_due(sender_here, wecom):
     """The task queues its next run for the report's `next_due`: it must be the time of a
     row still put off. A row put off and then sent within the same run no longer counts,
     or the next run comes too early, finds nothing due, queues none, and what is left
     waits for beat's scan."""
-    settings.WECOM_ROBOT_URL = wecom.url
-    settings.CHANNELS_ROBOT_RATE = (ROBOT_LIMIT, ROBOT_WINDOW)
-    _fresh_rate_limits(settings)
     paused, busy = _robots(make_site(), 2)
     # The first robot waits 0.2 s; the other's first message takes longer than that, so
     # the run comes back to the first robot's message, due by then, and sends it.

@@ -28,7 +28,7 @@ from frontdesk.channels.recipients import (
     ResidentPhone,
     Staff,
 )
-from frontdesk.deferred import enqueue_on_commit
+from frontdesk.deferred import enqueue_once_on_commit
 from frontdesk.models import Site, User
 
 Audience, Channel, State = Delivery.Audience, Delivery.Channel, Delivery.State
@@ -57,7 +57,7 @@ def message_send(
         row.created_by = user
     Delivery.objects.bulk_create(planner.rows, batch_size=2000)
     if any(r.state == State.PENDING and r.not_before <= now for r in planner.rows):
-        enqueue_on_commit(SEND_TASK)
+        enqueue_once_on_commit(SEND_TASK)
     return planner.rows
 
 
