@@ -28,7 +28,7 @@ from complaints.models import (
 )
 from complaints.photos import check_photo_count, photos_attach
 from complaints.selectors.cases import similar_cases
-from complaints.services.changes import Step, case_events_write, case_tell, local
+from complaints.services.changes import Step, case_event_rows, case_tell, local
 from complaints.states import Action, State
 from frontdesk.channels.recipients import DepartmentStaff
 from frontdesk.conflicts import Conflict
@@ -116,6 +116,13 @@ def case_create(
         inquiry=inquiry,
     )
     errors: dict[str, str] = {}
+    for field, value, choices in (
+        ("kind", kind, Case.Kind),
+        ("source", source, Case.Source),
+        ("urgency", urgency, Urgency),
+    ):
+        if value not in choices.values:
+            errors[field] = _("Pick one of the listed choices.")
     if not description:
         errors["description"] = _("Describe what the resident reported.")
     if not category.is_active:
@@ -140,7 +147,10 @@ def case_create(
     if errors:
         raise ValidationError(errors)
 
-    department = department or category.routed_department()
+    if department is None:
+        department = category.routed_department()
+        if department is not None and not department.is_active:
+            department = None  # retired since the category was routed: the desk decides
     settings = CaseSettings.of(site)
     case = Case(
         site=site,
@@ -167,18 +177,11 @@ def case_create(
     respond, resolve = (
         (None, None) if kind == Case.Kind.PRAISE else deadlines.allowance(category, urgency)
     )
-    for name, value in (
-        deadlines.deadlines_from(
-            clock,
-            now,
-            respond,
-            resolve,
-            percent=settings.warn_percent,
-            hotline_deadline=hotline_deadline,
-        )
-        .as_fields()
-        .items()
-    ):
+    percent = settings.warn_percent
+    due = deadlines.deadlines_from(
+        clock, now, respond, resolve, percent=percent, hotline_deadline=hotline_deadline
+    )
+    for name, value in due.as_fields().items():
         setattr(case, name, value)
     if department is not None:
         case.state, case.department = State.ASSIGNED, department
@@ -190,27 +193,24 @@ def case_create(
 
     case.number = case_number(site, now)
     case.save(force_insert=True)
-    events = [
-        CaseEvent(
-            case=case,
-            at=now,
-            by=user,
-            kind=CaseEvent.Kind.CREATED,
-            to_state=State.REGISTERED,
-            note=description,
-            data=_created_data(case),
-        )
-    ]
-    CaseEvent.objects.bulk_create(events)
+    created = CaseEvent(
+        case=case,
+        at=now,
+        by=user,
+        kind=CaseEvent.Kind.CREATED,
+        to_state=State.REGISTERED,
+        note=description,
+        data=_created_data(case),
+    )
+    events = [created]
     if department is not None:
         assign = Step(Action.ASSIGN, CaseEvent.Kind.ASSIGNED, department=department)
-        case_events_write(
+        events += case_event_rows(
             case=case, user=user, now=now, steps=[assign], from_state=State.REGISTERED
         )
-        department_tell_assigned(site=site, user=user, case=case)
     if links:
         case.linked.add(*links)
-        CaseEvent.objects.bulk_create(
+        events += [
             CaseEvent(
                 case=case,
                 at=now,
@@ -219,8 +219,11 @@ def case_create(
                 data={"case": other.pk, "number": other.number},
             )
             for other in links
-        )
-    photos_attach(case=case, event=events[0], photos=photos, kind=CasePhoto.Kind.BEFORE)
+        ]
+    CaseEvent.objects.bulk_create(events)
+    if department is not None:
+        department_tell_assigned(site=site, user=user, case=case)
+    photos_attach(case=case, event=created, photos=photos, kind=CasePhoto.Kind.BEFORE)
     return CaseRecorded(case, similar)
 
 

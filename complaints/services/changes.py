@@ -86,8 +86,9 @@ def case_change(
     changes.update(state=state, next_due=draft.next_due)
 
     update = {**changes, "version": F("version") + 1, "updated_at": now, "updated_by": user}
-    if forgotten & set(case.reminders_sent):
-        # In SQL: the beat may have just marked another reminder sent, not to be lost.
+    if forgotten:
+        # In SQL, on the row as it is: the beat may have marked a reminder sent since the
+        # case was read, one to keep (another deadline's) or to forget all the same.
         update["reminders_sent"] = _without(F("reminders_sent"), forgotten)
     updated = Case.objects.filter(pk=case.pk, site=site, state=case.state, version=seen).update(
         **update
@@ -106,6 +107,14 @@ def case_change(
 def case_events_write(
     *, case: Case, user: User | None, now: datetime, steps: Sequence[Step], from_state: str
 ) -> list[CaseEvent]:
+    rows = case_event_rows(case=case, user=user, now=now, steps=steps, from_state=from_state)
+    return CaseEvent.objects.bulk_create(rows)
+
+
+def case_event_rows(
+    *, case: Case, user: User | None, now: datetime, steps: Sequence[Step], from_state: str
+) -> list[CaseEvent]:
+    """The timeline entries of ``steps`` from ``from_state``, not yet written."""
     rows, state = [], from_state
     for step in steps:
         to_state = transition(state, step.action)
@@ -123,7 +132,7 @@ def case_events_write(
             )
         )
         state = to_state
-    return CaseEvent.objects.bulk_create(rows)
+    return rows
 
 
 def case_conflict(site: Site, case: Case) -> Conflict:

@@ -513,3 +513,14 @@ def test_another_sites_inquiry_is_refused(site_a, site_b, clerk, clerk_b):
             kind=Case.Kind.SUGGESTION,
             category=factories.make_category(site_a, "其他"),
         )
+
+
+def test_it_refuses_a_kind_source_or_urgency_it_does_not_know(site_a, clerk, house_a):
+    with pytest.raises(ValidationError) as refused:
+        record(site_a, clerk, house=house_a, kind="rant", source="fax", urgency="soon")
+    assert refused.value.message_dict == {
+        "kind": ["请从列表中选择。"],
+        "source": ["请从列表中选择。"],
+        "urgency": ["请从列表中选择。"],
+    }
+    assert not Case.objects.exists()

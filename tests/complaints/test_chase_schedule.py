@@ -38,10 +38,13 @@ def test_a_new_case_is_chased_before_at_and_after_each_deadline(friday_leak):
     assert friday_leak.next_due == at("2026-12-07 09:00")
 
 
-def test_the_sites_settings_set_the_warning_and_the_idle_prompt(site_a, friday_leak):
+def test_the_sites_settings_set_the_warning_and_the_idle_prompt(site_a, clerk, house_a):
     CaseSettings.objects.create(site=site_a, warn_percent=50, idle_hours=2)
-    chased = schedule(friday_leak)
-    assert chased["respond_warn"] == at("2026-12-07 08:30")  # 60 of 120: Friday's hour
+    factories.make_category(site_a, deadlines={Urgency.NORMAL: (120, 450)})
+    case = factories.make_case(site_a, clerk, house=house_a, now=at("2026-12-04 16:30"))
+    chased = schedule(case)
+    # 60 of 120 minutes: Friday's last hour, to the end of the day.
+    assert chased["respond_warn"] == at("2026-12-04 17:30")
     assert chased["idle"] == at("2026-12-07 09:30")
 
 
@@ -56,8 +59,8 @@ def test_a_sent_reminder_is_not_due_again(friday_leak):
 def test_an_accepted_case_is_chased_for_its_resolution_only(site_a, engineer, friday_leak):
     handling.case_accept(site=site_a, user=engineer, case=friday_leak, now=at("2026-12-07 08:40"))
     assert set(schedule(friday_leak)) == {*deadlines.RESOLVE_KEYS, "idle"}
-    # Accepting is progress: the idle prompt counts from it.
-    assert schedule(friday_leak)["idle"] == at("2026-12-07 17:10")
+    # Accepting is progress: the idle prompt counts 480 working minutes from it.
+    assert schedule(friday_leak)["idle"] == at("2026-12-08 09:10")
 
 
 def test_an_emergency_is_chased_in_calendar_time_and_the_desk_in_working_time(
@@ -69,13 +72,15 @@ def test_an_emergency_is_chased_in_calendar_time_and_the_desk_in_working_time(
     chased = schedule(case)
     assert chased["resolve_overdue"] == at("2026-12-06 00:00")
     assert chased["resolve_escalate"] == at("2026-12-07 00:00")
-    assert chased["idle"] == at("2026-12-07 16:30")
+    # The desk's prompt counts working time: from Monday 08:30, 480 minutes.
+    assert chased["idle"] == at("2026-12-08 09:00")
 
 
 def test_nothing_is_chased_while_paused_or_once_resolved(site_a, engineer, friday_leak):
     handling.case_accept(site=site_a, user=engineer, case=friday_leak)
-    handling.case_pause(site=site_a, user=engineer, case=friday_leak, kind="waiting_parts",
-                        reason="等配件")
+    handling.case_pause(
+        site=site_a, user=engineer, case=friday_leak, kind="waiting_parts", reason="等配件"
+    )
     assert schedule(friday_leak) == {} and friday_leak.next_due is None
     handling.case_resume(site=site_a, user=engineer, case=friday_leak)
     handling.case_resolve(site=site_a, user=engineer, case=friday_leak, note="修好了")
@@ -84,8 +89,9 @@ def test_nothing_is_chased_while_paused_or_once_resolved(site_a, engineer, frida
 
 def test_the_database_refuses_a_next_due_on_a_case_not_running(site_a, engineer, friday_leak):
     handling.case_accept(site=site_a, user=engineer, case=friday_leak)
-    handling.case_pause(site=site_a, user=engineer, case=friday_leak, kind="waiting_parts",
-                        reason="等配件")
+    handling.case_pause(
+        site=site_a, user=engineer, case=friday_leak, kind="waiting_parts", reason="等配件"
+    )
     with pytest.raises(IntegrityError), transaction.atomic():
         Case.objects.filter(pk=friday_leak.pk).update(next_due=timezone.now())
 
