@@ -60,10 +60,12 @@ class Category(models.Model):
     site = models.ForeignKey(
         Site, verbose_name=_("site"), on_delete=models.CASCADE, related_name="+"
     )
+    # RESTRICT: a top-level category goes only with its sub-categories (as when its
+    # site is deleted), never leaving them without a parent.
     parent = models.ForeignKey(
         "self",
         verbose_name=_("parent category"),
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
         related_name="children",

@@ -210,7 +210,8 @@ def case_note(
     locked.reminders_sent = [k for k in locked.reminders_sent if k != deadlines.IDLE]
     next_due = None
     if locked.state in RUNNING:
-        next_due = deadlines.next_due(locked, Clock.for_case(locked), CaseSettings.of(site))
+        clock = Clock.of(site, calendar_time=locked.calendar_time)
+        next_due = deadlines.next_due(locked, clock, CaseSettings.of(site))
     Case.objects.filter(pk=case.pk).update(
         last_progress_at=now, reminders_sent=locked.reminders_sent, next_due=next_due
     )

@@ -70,7 +70,7 @@ def test_it_shows_phones_masked_and_labels_in_chinese(boss, rows):
     assert "已发送" in html and "发送失败" in html and "结果不明" in html
     assert "用途" in html and "收件人" in html
     # The detail cut short in the list, whole in its title.
-    assert "请联系住户确认号码...</span>" in html or "请联系住户确认号码…</span>" in html
+    assert "手机号在运营商黑名单中，短信被拒收，请联系住户确认号码或改…</span>" in html
     assert (
         'title="手机号在运营商黑名单中，短信被拒收，请联系住户确认号码或改用其他方式通知。"' in html
     )
