@@ -11,9 +11,9 @@ from django.utils.translation import pgettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from frontdesk.channels.selectors.deliveries import deliveries_about
 from frontdesk.access import site_view
 from frontdesk.areas import area
+from frontdesk.channels.selectors.deliveries import deliveries_about
 from frontdesk.conflicts import Conflict, conflict_message
 from frontdesk.roles import USE_DESK
 from frontdesk.uploads import file_response
