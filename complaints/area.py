@@ -15,6 +15,10 @@ AREA = Area(
     permission=None,
     built=False,
     url_prefix="complaints/",
+    desk_items="complaints.selectors.desk.desk_items",
+    waiting_on="complaints.selectors.desk.waiting_on",
+    # A house's page lists its cases, with "record a case" for it.
+    panels={"residents.house": "complaints.panels.house_panels"},
     role_permissions={
         roles.SUPERVISOR: [
             # Each site's category tree with its routing and deadlines, and its chasing

@@ -91,6 +91,9 @@ class Area:
     # Model label ("residents.house") → (site, user, obj) -> list[Panel]: what this area
     # shows on another area's page about such a record, without that area importing it.
     panels: Mapping[str, str] = field(default_factory=dict)
+    # Public pages (no login) the area serves at the site's root, as the contract names
+    # them: URL prefix ("s/") → URLconf module ("complaints.urls.public").
+    public_urls: Mapping[str, str] = field(default_factory=dict)
     # Key ("parcel_waiting") → MessagePurpose: what the area sends through the channels;
     # the SMS templates in admin are recorded per purpose.
     message_purposes: Mapping[str, MessagePurpose] = field(default_factory=dict)

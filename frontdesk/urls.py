@@ -33,6 +33,12 @@ urlpatterns = [
     path("inbox/", include("frontdesk.channels.urls")),
     # Each area's pages, where its declaration puts them (frontdesk.areas).
     *[path(area.url_prefix, include(f"{area.key}.urls")) for area in all_areas()],
+    # Pages residents open from a QR code or a link (/n/<token>/, /s/<token>/).
+    *[
+        path(prefix, include(module))
+        for area in all_areas()
+        for prefix, module in area.public_urls.items()
+    ],
     path("admin/", admin.site.urls),
     # Browsers ask for /favicon.ico on pages (admin) that do not name an icon.
     path("favicon.ico", views.favicon),
