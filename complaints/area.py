@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from frontdesk import roles
-from frontdesk.areas import Area, MessagePurpose
+from frontdesk.areas import Area, MessagePurpose, Schedule
 
 AREA = Area(
     key="complaints",
@@ -13,12 +13,20 @@ AREA = Area(
     description=_("Complaints, suggestions and repairs until the resident is satisfied."),
     # Every member of staff: the desk routes work to departments here.
     permission=None,
-    built=False,
+    built=True,
     url_prefix="complaints/",
     desk_items="complaints.selectors.desk.desk_items",
     waiting_on="complaints.selectors.desk.waiting_on",
     # A house's page lists its cases, with "record a case" for it.
     panels={"residents.house": "complaints.panels.house_panels"},
+    # The resident's feedback link (/s/<token>/), answered on a phone without logging in.
+    public_urls={"s/": "complaints.urls.public"},
+    demo="complaints.demo",
+    bench_cases="complaints.bench.cases",
+    schedules=[
+        # Every reminder and escalation due (complaints.tasks, complaints.services.chasing).
+        Schedule("追踪工单时限（每分钟）", "complaints.chase_due", 60),
+    ],
     role_permissions={
         roles.SUPERVISOR: [
             # Each site's category tree with its routing and deadlines, and its chasing
@@ -44,5 +52,9 @@ AREA = Area(
         "case_handed_back": MessagePurpose(_("Case handed back to the desk")),
         "case_reopened": MessagePurpose(_("Case reopened")),
         "case_withdrawn": MessagePurpose(_("Case withdrawn")),
+        # The beat's chasing (complaints.services.chasing).
+        "case_due_soon": MessagePurpose(_("Case near its deadline")),
+        "case_overdue": MessagePurpose(_("Case overdue (escalation)")),
+        "case_idle": MessagePurpose(_("Case without progress")),
     },
 )

@@ -79,6 +79,35 @@ def uploaders_message(o: SimpleNamespace) -> dict:
     return {"pk": row.pk}
 
 
+def resolved_case(o: SimpleNamespace):
+    """A case of site A resolved by its department: waiting for the desk's call-back and
+    for its resident's answer from the feedback link."""
+    from complaints.services import handling
+
+    user = o.roster_import.uploaded_by
+    case = factories.make_case(o.site, user, house=o.house)
+    handling.case_accept(site=o.site, user=user, case=case)
+    return handling.case_resolve(site=o.site, user=user, case=case, note="已更换三角阀")
+
+
+def assigned_case(o: SimpleNamespace):
+    """A leak at site A's house, assigned to 工程部 (the engineer's department)."""
+    return factories.make_case(o.site, o.roster_import.uploaded_by, house=o.house)
+
+
+def case_photo(o: SimpleNamespace) -> dict:
+    """A photo of site A's case whose file is not in storage (as the import's)."""
+    from complaints.models import CaseEvent, CasePhoto
+
+    case = assigned_case(o)
+    event = CaseEvent.objects.filter(case=case).first()
+    return {
+        "pk": CasePhoto.objects.create(
+            case=case, event=event, kind="before", image="cases/x.jpg"
+        ).pk
+    }
+
+
 RULES: dict[str, Rule] = {
     "desk": GET,
     "site_switch": Rule(method="POST", data=lambda o: {"site": o.site.pk}),
@@ -137,6 +166,19 @@ RULES: dict[str, Rule] = {
     ),
     "visitors:parcel_photo": Rule(kwargs=lambda o: {"pk": o.parcel.pk}),
     "complaints:index": GET,
+    "complaints:cases": GET,
+    "complaints:cases_export": GET,
+    "complaints:case_callback": Rule(kwargs=lambda o: {"pk": resolved_case(o).pk}),
+    "complaints_public:feedback": Rule(kwargs=lambda o: {"token": resolved_case(o).feedback_token}),
+    "complaints:case_create": GET,
+    "complaints:case_from_inquiry": Rule(kwargs=lambda o: {"pk": o.inquiry.pk}),
+    "complaints:case_detail": Rule(kwargs=lambda o: {"pk": assigned_case(o).pk}),
+    "complaints:case_action": Rule(
+        method="POST",
+        kwargs=lambda o: {"pk": assigned_case(o).pk, "action": "note"},
+        data=lambda o: {"version": 1, "note": ""},
+    ),
+    "complaints:case_photo": Rule(kwargs=case_photo),
     "notices:index": GET,
     "coordination:index": GET,
     "admin_tasks:index": GET,
@@ -165,6 +207,9 @@ DESK_AREA = {**SITE_STAFF, "engineer": 403}
 
 # A desk page about one object of site A: another site's desk users get a 404.
 DESK_OBJECT = {**DESK_AREA, "clerk_b": 404, "supervisor_b": 404}
+# A public page (frontdesk.public): opened from a link or a QR code without logging in;
+# its token is the access, so everyone gets it, whoever and wherever they are.
+PUBLIC = EVERYONE_200
 TO_VISITORS = "→ /visitors/"
 TO_PARCEL = "→ /visitors/parcels/{pk}/"
 
@@ -290,6 +335,23 @@ EXPECTED: dict[str, dict[str, int | str]] = {
     # with the photo is test_parcel_page's).
     "visitors:parcel_photo": {**DESK_OBJECT, "clerk": 404, "supervisor": 404},
     "complaints:index": SITE_STAFF,
+    # Every case and its export: of the asker's current site, and of their own department
+    # for department staff (the engineer's list is 工程部's).
+    "complaints:cases": SITE_STAFF,
+    "complaints:cases_export": SITE_STAFF,
+    # 回访 is the desk's: department staff resolve, the desk calls the resident back.
+    "complaints:case_callback": DESK_OBJECT,
+    "complaints_public:feedback": PUBLIC,
+    # Recording is the desk's; a case is seen by the desk of its site and by the
+    # department it is with (the engineer's 工程部), another department's staff get a 404.
+    "complaints:case_create": DESK_AREA,
+    "complaints:case_from_inquiry": DESK_OBJECT,
+    "complaints:case_detail": {**SITE_STAFF, "clerk_b": 404, "supervisor_b": 404},
+    # An empty note: the page again with the error beside the field, for whoever may act.
+    "complaints:case_action": {**SITE_STAFF, "clerk_b": 404, "supervisor_b": 404},
+    # The fixture's photo is not in storage: a 404 for those allowed to see it too (the
+    # 200 with the photo is test_case_page's).
+    "complaints:case_photo": {**dict.fromkeys(ROLES, 404), "anonymous": LOGIN, "nosite": 403},
     "notices:index": DESK_AREA,
     "coordination:index": SITE_STAFF,
     "admin_tasks:index": DESK_AREA,

@@ -19,6 +19,7 @@ from django.contrib import admin
 from django.contrib.admin.views.main import ERROR_FLAG
 from django.urls import NoReverseMatch, reverse
 
+from complaints.models import Case, CaseEvent, Category
 from frontdesk import revealable
 from frontdesk.channels.models import Robot
 from frontdesk.models import Department, Site, User
@@ -84,6 +85,10 @@ def site_b_rows(site_b, clerk_b) -> dict[type, object]:
     robot = factories.make_robot(site_b, "桃花岛住户群", key="robot-of-site-b-0001")
     clerk_b.full_name = "柯镇恶"
     clerk_b.save(update_fields=["full_name"])
+    category = factories.make_category(site_b, "灵蛇岛/蛇毒", department="西毒部")
+    case = factories.make_case(site_b, clerk_b, category="灵蛇岛/蛇毒", house=house)
+    case.number = "TS19990101-9999"
+    Case.objects.filter(pk=case.pk).update(number=case.number)
     return {
         Site: site_b,
         Building: house.building,
@@ -96,6 +101,9 @@ def site_b_rows(site_b, clerk_b) -> dict[type, object]:
         Visit: visit,
         WatchEntry: entry,
         Robot: robot,
+        Category: category,
+        Case: case,
+        CaseEvent: CaseEvent.objects.filter(case=case).first(),
     }
 
 

@@ -1,7 +1,8 @@
 """The complaints area's URLs (namespace ``complaints``), one module per group of pages."""
 
-from complaints.urls import cases, lists
+from complaints.urls import callbacks, cases, lists
 
 app_name = "complaints"
 
-urlpatterns = [*lists.urlpatterns, *cases.urlpatterns]
+# The call-back's own page before the case page's actions (<pk>/<action>/).
+urlpatterns = [*lists.urlpatterns, *callbacks.urlpatterns, *cases.urlpatterns]

@@ -57,8 +57,9 @@ def test_it_uses_a_fixed_number_of_queries(client, db, django_assert_num_queries
     client.force_login(user)
     client.get(DESK)  # the first request renews the session and caches access (writes)
     # session and user (sites and permissions come from the session for a minute), the
-    # header's unread messages, and reception's counts in one statement
-    with django_assert_num_queries(4):
+    # header's unread messages, reception's counts in one statement, complaints' counts
+    # in one statement and its cases waiting at the desk (waiting on me)
+    with django_assert_num_queries(6):
         client.get(DESK)
     house = factories.make_house(site)
     department = site.departments.first()
@@ -70,8 +71,9 @@ def test_it_uses_a_fixed_number_of_queries(client, db, django_assert_num_queries
         Inquiry.objects.create(
             site=site, question="路灯坏了", referred_to=department, created_by=user
         )
-    # The same four with 15 of each row.
-    with django_assert_num_queries(4):
+        factories.make_case(site, user, category="其他事项", kind="suggestion")
+    # The same six with 15 of each row.
+    with django_assert_num_queries(6):
         html = client.get(DESK).content.decode()
     assert ">15<" in html
 
