@@ -221,3 +221,13 @@ def test_it_says_when_the_inquiry_was_already_turned_into_a_case(
 def test_it_finds_no_inquiry_of_another_site(client, clerk_b, inquiry):
     client.force_login(clerk_b)
     assert client.get(from_inquiry(inquiry)).status_code == 404
+
+
+def test_the_referrals_page_offers_to_turn_an_inquiry_into_a_case(
+    clerk_client, client, engineer, inquiry
+):
+    body = clerk_client.get(reverse("visitors:referrals")).content.decode()
+    assert f'href="{from_inquiry(inquiry)}"' in body and "转为工单" in body
+    # Department staff answer referrals; turning one into a case is the desk's.
+    client.force_login(engineer)
+    assert from_inquiry(inquiry) not in client.get(reverse("visitors:referrals")).content.decode()

@@ -381,6 +381,7 @@ def test_a_supervisors_desk_asks_for_the_calendar_at_most_hourly(
     monkeypatch.setattr(timezone, "now", lambda: november)
     client.force_login(local_supervisor)
     client.get(reverse("desk"))  # renews the session, caches access and the answer
-    # session and user, the header's unread messages, reception's counts: as a clerk's
-    with django_assert_num_queries(4):
+    # session and user, the header's unread messages, reception's counts, the cases'
+    # counts and those waiting at the desk (complaints): as a clerk's
+    with django_assert_num_queries(6):
         client.get(reverse("desk"))

@@ -89,8 +89,9 @@ def test_it_uses_the_same_number_of_queries_for_few_or_many_rows(
     clerk_client.get(url(house))
     # Session, user, the header's unread messages, the house, its occupants, the last 12
     # months billed and their bills, the arrears; reception's panels: the parcels waiting,
-    # the inquiries and the residents they name, the inquiry form's departments.
-    with django_assert_num_queries(12):
+    # the inquiries and the residents they name, the inquiry form's departments; the
+    # house's cases (complaints panel).
+    with django_assert_num_queries(13):
         clerk_client.get(url(house))
     for i in range(20):
         factories.make_resident(site_a, f"李{i}", f"1370000{i:04d}", house=house, relation="tenant")
@@ -107,6 +108,6 @@ def test_it_uses_the_same_number_of_queries_for_few_or_many_rows(
             answer="" if i % 2 else "已答复",
             referred_to=departments[i % len(departments)] if i % 2 else None,
         )
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         html = clerk_client.get(url(house)).content.decode()
     assert "问题24" in html and "客服24" in html
