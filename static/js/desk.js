@@ -138,3 +138,16 @@ document.addEventListener("paste", function (event) {
   }
   note.textContent = document.body.getAttribute("data-pasted-cut").replace("{n}", field.maxLength);
 });
+
+// From a result row of the lookup, Ctrl+Enter records a case about it (complaints): two
+// keystrokes from the search box, ↓ then Ctrl+Enter, with the house and resident filled in.
+document.addEventListener("keydown", function (event) {
+  if (event.key !== "Enter" || !(event.ctrlKey || event.metaKey)) return;
+  var target = event.target;
+  if (!(target.classList && target.classList.contains("result-item"))) return;
+  var row = target.parentElement;
+  var record = target.classList.contains("result-case") ? target : row && row.querySelector(".result-case");
+  if (!record) return;
+  event.preventDefault();
+  window.location.href = record.href;
+});
