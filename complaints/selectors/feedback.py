@@ -39,7 +39,9 @@ def feedback_case(token: str, now: datetime | None = None) -> Case:
     if case is None:
         raise FeedbackLinkError(FeedbackLinkError.INVALID)
     if case.feedback_at is not None:
-        raise FeedbackLinkError(FeedbackLinkError.ANSWERED)
+        answered = FeedbackLinkError(FeedbackLinkError.ANSWERED)
+        answered.case = case  # the page thanks for the answer it names
+        raise answered
     if case.feedback_expires_at is None or case.feedback_expires_at <= now:
         raise FeedbackLinkError(FeedbackLinkError.EXPIRED)
     if case.state != State.RESOLVED:

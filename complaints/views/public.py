@@ -7,7 +7,7 @@ sees it. A link that cannot take an answer says why, in Chinese, never with a 50
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.csrf import ensure_csrf_cookie
 
 from complaints.forms.callbacks import FeedbackForm, form_error
@@ -26,6 +26,8 @@ STATUS = {
 
 
 def _link_error(request: HttpRequest, error: FeedbackLinkError) -> HttpResponse:
+    if getattr(error, "case", None) is not None:  # answered: thanks, whoever reloads it
+        return render(request, "complaints/feedback_thanks.html", {"case": error.case})
     return render(
         request,
         "complaints/feedback_unavailable.html",
@@ -44,11 +46,13 @@ def feedback(request: HttpRequest, token: str) -> HttpResponse:
     form = FeedbackForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            answered = case_feedback_from_link(token=token, **form.cleaned_data)
+            case_feedback_from_link(token=token, **form.cleaned_data)
         except FeedbackLinkError as error:
             return _link_error(request, error)
         except ValidationError as error:
             form_error(form, error)
         else:
-            return render(request, "complaints/feedback_thanks.html", {"case": answered})
+            # Post, then redirect: a reload or the back button never posts the answer again;
+            # the link, answered, now thanks for it.
+            return redirect(request.path)
     return render(request, "complaints/feedback.html", {"case": case, "form": form})

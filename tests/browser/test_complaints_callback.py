@@ -79,9 +79,11 @@ def test_an_unhappy_resident_reopens_the_case_from_a_phone(browser, live_server,
         assert (stored.state, stored.rating, stored.solved) == ("reopened", 2, False)
         assert (stored.reopen_count, stored.feedback_via) == (1, "link")
 
-        # The link answers once: opened again, it says so.
+        # The link answers once: opened again, it thanks for the answer given and asks
+        # for none.
         page.goto(f"/s/{case.feedback_token}/")
-        expect(page.locator("#feedback-unavailable")).to_contain_text("已评价")
+        expect(page.locator("#feedback-thanks")).to_contain_text("感谢您的评价")
+        expect(page.locator("form")).to_have_count(0)
         assert errors == []
     finally:
         phone.close()

@@ -49,7 +49,13 @@ def answer(client: Client, case, **data):
     """Open the link, then send the form with the CSRF cookie the page set."""
     assert client.get(url(case.feedback_token)).status_code == 200
     token = client.cookies["csrftoken"].value
-    return client.post(url(case.feedback_token), {"csrfmiddlewaretoken": token, **data})
+    # An answer taken is a redirect to the link, which then thanks for it (a reload never
+    # posts it again); a refused one is the form again.
+    response = client.post(url(case.feedback_token), {"csrfmiddlewaretoken": token, **data})
+    if response.status_code == 302:
+        assert response["Location"] == url(case.feedback_token)
+        return client.get(response["Location"])
+    return response
 
 
 def test_it_shows_the_case_and_nothing_personal(resident_client, case):
@@ -106,7 +112,7 @@ def test_a_second_answer_is_refused_and_thanked(resident_client, case):
         url(case.feedback_token), {"csrfmiddlewaretoken": token, "rating": "1", "solved": "no"}
     )
     assert response.status_code == 200
-    assert "已评价" in response.content.decode()
+    assert "感谢您的评价" in response.content.decode()
     stored = fresh(case)
     assert (stored.state, stored.rating, stored.version) == ("closed", 4, before.version)
 

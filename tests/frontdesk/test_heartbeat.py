@@ -10,7 +10,6 @@ from django.conf import settings
 from django.utils import timezone
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
-from frontdesk.celery import app as celery_app
 from frontdesk.models import Heartbeat
 from frontdesk.selectors import HEARTBEAT_NAME
 from frontdesk.tasks import heartbeat
@@ -26,18 +25,13 @@ def _beat_at():
 
 
 @pytest.fixture
-def celery_processes(transactional_db, tmp_path, monkeypatch):
+def celery_processes(transactional_db, tmp_path):
     # A message left over from an earlier run would make a heartbeat we did not queue.
     redis.Redis.from_url(settings.CELERY_BROKER_URL).delete("celery")
-    # Fresh connection pools for this test, as the other real-worker tests take: the
-    # app's own may have been left closed by an earlier test of this process.
-    monkeypatch.setattr(celery_app, "_pool", None)
-    monkeypatch.setattr(celery_app.amqp, "_producer_pool", None)
     processes = CeleryProcesses(tmp_path, settings.CELERY_BROKER_URL)
     yield processes
     # Stopped before transactional_db's flush, which would wait on their connections.
     processes.stop()
-    celery_app.pool.force_close_all()
 
 
 def test_it_records_a_heartbeat_from_a_real_worker(celery_processes):

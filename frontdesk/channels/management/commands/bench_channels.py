@@ -173,7 +173,10 @@ class Command(BaseCommand):
             celery_app.control.purge()
             yield
         finally:
-            celery_app.pool.force_close_all()
+            # Kombu keeps one pool per broker address for the whole process: the run's is
+            # closed only when it is not the one the process goes on using.
+            if url != previous:
+                celery_app.pool.force_close_all()
             Command.switch_broker(previous)
 
     @staticmethod
