@@ -431,6 +431,10 @@ class DeliveryAdmin(ReadOnlyAdmin, BigTableAdmin):
     # template lookup): a hundred rows of eleven spent far more time rendering than
     # finding them.
     list_per_page = 30
+    # Carrying the list's filters into every row's link makes admin resolve the link's URL
+    # once a row: a third of a filtered page's time. The record is read-only; the
+    # browser's Back returns to the filtered list.
+    preserve_filters = False
     # A date filter rather than a date hierarchy, which reads the whole log on every view.
     list_filter = [
         SiteListFilter,
