@@ -20,7 +20,7 @@ import time
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -63,12 +63,9 @@ class Report:
     failed: int = 0
     skipped: int = 0
     uncertain: int = 0
-    # The earliest time a row this run put off (rate limit) is due again.
+    # When the earliest row put off for a little while (rate limit) is due again, as the
+    # database says at the end of the run (next_put_off).
     next_due: datetime | None = None
-    by_robot: dict[int, int] = field(default_factory=dict)
-
-    def due_at(self, when: datetime) -> None:
-        self.next_due = when if self.next_due is None else min(self.next_due, when)
 
 
 def send_due(*, batch: int = BATCH, budget_seconds: float = 50) -> Report:
@@ -182,14 +179,12 @@ class _Batch:
         Delivery.objects.filter(pk=row.pk, claim=self.token, state=State.SENDING).update(
             state=State.PENDING, claim=None, lease_until=None, not_before=when
         )
-        self.report.due_at(when)
 
     def _release(self, rows: list[Delivery], when: datetime) -> None:
         if rows:
             Delivery.objects.filter(
                 id__in=[r.pk for r in rows], claim=self.token, state=State.PENDING
             ).update(claim=None, lease_until=None, not_before=when)
-            self.report.due_at(when)
 
     def _finish(self, rows: Iterable[Delivery], outcome: Outcome, backend: str) -> None:
         rows = list(rows)
@@ -268,7 +263,6 @@ class _Batch:
             lease_until=None,
         )
         self.report.retried += 1
-        self.report.due_at(when)
 
     def _update(self, rows: list[Delivery], *, outcome: Outcome, **fields) -> None:
         fields.setdefault("claim", None)
@@ -315,7 +309,6 @@ class _Batch:
                 markdown=not row.phone,
                 mentioned_mobiles=[row.phone] if row.phone else [],
             )
-            self.report.by_robot[robot.pk] = self.report.by_robot.get(robot.pk, 0) + 1
             if outcome.code == WECOM_TOO_MANY:
                 ratelimit.robot_pause(robot.pk, outcome.retry_after or 60)
             if outcome.verdict == Verdict.BROKEN:
