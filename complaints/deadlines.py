@@ -66,6 +66,15 @@ def allowance(category: Category, urgency: str) -> tuple[int, int]:
     return DEFAULT_ALLOWANCES[urgency]
 
 
+def rules(site: Site, *, calendar_time: bool = False) -> tuple[Clock, CaseSettings]:
+    """The site's clock and chasing rules, read together in one query; the defaults
+    (unsaved) for what its supervisor has not set."""
+    row = Site.objects.select_related("working_hours", "case_settings").get(pk=site.pk)
+    hours = getattr(row, "working_hours", None) or WorkingHours(site=site)
+    settings = getattr(row, "case_settings", None) or CaseSettings(site=site)
+    return Clock(hours, worktime.load_calendar(), calendar_time), settings
+
+
 @dataclass(frozen=True)
 class Clock:
     """Counts minutes for one case: the site's working time, or calendar time."""
@@ -76,7 +85,7 @@ class Clock:
 
     @classmethod
     def of(cls, site: Site, *, calendar_time: bool = False) -> Clock:
-        return cls(WorkingHours.for_site(site), worktime.load_calendar(), calendar_time)
+        return cls(WorkingHours.of(site), worktime.load_calendar(), calendar_time)
 
     @classmethod
     def for_case(cls, case: Case) -> Clock:

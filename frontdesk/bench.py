@@ -62,6 +62,9 @@ class Case:
     # Slow pages (admin) get a quarter of the requests: their p95 settles sooner than
     # the run would end.
     slow: bool = False
+    # Work that is not a page (a beat tick): called instead of a request, in a transaction
+    # rolled back after each call, as a form post is.
+    call: Callable[[], object] | None = None
 
 
 def reference(name: str, path: str, kind: str, **kwargs) -> Case:
@@ -138,6 +141,8 @@ def area_cases(area: Area, context: BenchContext) -> list[Case]:
 
 
 def request_of(case: Case, client: Client) -> Callable[[], None]:
+    if case.call is not None:
+        return rolled_back(case.call)
     send = client.post if case.method == "post" else client.get
 
     def call() -> None:
@@ -153,6 +158,15 @@ def request_of(case: Case, client: Client) -> Callable[[], None]:
             response = send(case.path, case.params, headers=case.headers, secure=True)
         if response.status_code != case.status:
             raise RuntimeError(f"HTTP {response.status_code}, expected {case.status}")
+
+    return call
+
+
+def rolled_back(work: Callable[[], object]) -> Callable[[], None]:
+    def call() -> None:
+        with transaction.atomic():
+            work()
+            transaction.set_rollback(True)
 
     return call
 

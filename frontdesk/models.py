@@ -237,7 +237,8 @@ class WorkingHours(models.Model):
     """A site's working day: a morning and an afternoon, with the lunch break between.
 
     Deadlines in working time count only these hours of the site's workdays
-    (frontdesk.worktime). One row per site, made with the defaults when first asked for.
+    (frontdesk.worktime). A site without its row works the defaults; admin gives each
+    site its row to edit (``ensure_for_sites``).
     """
 
     site = models.OneToOneField(
@@ -282,8 +283,10 @@ class WorkingHours(models.Model):
             raise ValidationError(errors)
 
     @classmethod
-    def for_site(cls, site: Site) -> WorkingHours:
-        return cls.objects.get_or_create(site=site)[0]
+    def of(cls, site: Site) -> WorkingHours:
+        """The site's hours, or the defaults (unsaved) when none were set: a read never
+        writes, as with every site's settings."""
+        return cls.objects.filter(site=site).first() or cls(site=site)
 
     @classmethod
     def ensure_for_sites(cls, site_ids) -> None:

@@ -10,7 +10,7 @@ The functions are pure: they take the site's hours and a ``Calendar`` and read n
 else, so that a caller counting many deadlines (a beat tick) loads each once::
 
     calendar = worktime.load_calendar()          # cached per process
-    hours = WorkingHours.for_site(site)
+    hours = WorkingHours.of(site)
     due = worktime.add_working_minutes(hours, opened_at, 8 * 60, calendar)
     used = worktime.working_minutes_between(hours, opened_at, now, calendar)
 

@@ -95,6 +95,12 @@ def assigned_case(o: SimpleNamespace):
     return factories.make_case(o.site, o.roster_import.uploaded_by, house=o.house)
 
 
+def case_linked_to_itself(o: SimpleNamespace) -> dict:
+    """Site A's case linked to itself: refused on its page, whoever may link."""
+    case = assigned_case(o)
+    return {"pk": case.pk, "other": case.pk}
+
+
 def case_photo(o: SimpleNamespace) -> dict:
     """A photo of site A's case whose file is not in storage (as the import's)."""
     from complaints.models import CaseEvent, CasePhoto
@@ -179,6 +185,7 @@ RULES: dict[str, Rule] = {
         data=lambda o: {"version": 1, "note": ""},
     ),
     "complaints:case_photo": Rule(kwargs=case_photo),
+    "complaints:case_link": Rule(method="POST", kwargs=case_linked_to_itself),
     "notices:index": GET,
     "coordination:index": GET,
     "admin_tasks:index": GET,
@@ -352,6 +359,10 @@ EXPECTED: dict[str, dict[str, int | str]] = {
     # The fixture's photo is not in storage: a 404 for those allowed to see it too (the
     # 200 with the photo is test_case_page's).
     "complaints:case_photo": {**dict.fromkeys(ROLES, 404), "anonymous": LOGIN, "nosite": 403},
+    # Linking cases is the desk's (department staff get the permission's 403); the
+    # fixture links a case to itself: the page again with the refusal, for the desk of
+    # site A (the link that is made is test_case_page's).
+    "complaints:case_link": {**DESK_OBJECT, "clerk": 400, "supervisor": 400},
     "notices:index": DESK_AREA,
     "coordination:index": SITE_STAFF,
     "admin_tasks:index": DESK_AREA,

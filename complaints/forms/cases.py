@@ -3,6 +3,8 @@ the small forms of its page, one per action. Validation only: the services decid
 
 from __future__ import annotations
 
+from functools import partial
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -70,6 +72,22 @@ def category_choices(site: Site) -> list:
     return choices
 
 
+def category_field_for(field: forms.ModelChoiceField, site: Site) -> None:
+    """The category select of a form recording a case: the site's active categories."""
+    # With what routing a new case reads (Category.routed_department).
+    field.queryset = (
+        Category.objects.for_site(site)
+        .filter(is_active=True)
+        .select_related("department", "parent__department")
+    )
+    # Read when the select is drawn: a valid post never draws it.
+    field.widget.choices = partial(category_choices, site)
+    field.error_messages.update(
+        required=_("Choose the category."),
+        invalid_choice=_("Choose one of this site's categories."),
+    )
+
+
 def errors_to_form(form: forms.Form, error: ValidationError) -> None:
     """A service's ValidationError beside the fields it names (the form's own where the
     form has them, at the top otherwise)."""
@@ -128,13 +146,7 @@ class CaseForm(BootstrapWidgets, TextLimits, forms.Form):
         self.fields["house"].site = site
         self.fields["resident"].queryset = Resident.objects.for_site(site)
         self.fields["building"].queryset = Building.objects.for_site(site)
-        category = self.fields["category"]
-        category.queryset = Category.objects.for_site(site).filter(is_active=True)
-        category.widget.choices = category_choices(site)
-        category.error_messages.update(
-            required=_("Choose the category."),
-            invalid_choice=_("Choose one of this site's categories."),
-        )
+        category_field_for(self.fields["category"], site)
         for name in ("kind", "source", "urgency"):
             self.fields[name].error_messages["invalid_choice"] = PICK_LISTED
         self.fields["building"].error_messages["invalid_choice"] = _(
@@ -202,13 +214,7 @@ class CaseFromInquiryForm(BootstrapWidgets, TextLimits, forms.Form):
 
     def __init__(self, *args, site: Site, **kwargs):
         super().__init__(*args, **kwargs)
-        category = self.fields["category"]
-        category.queryset = Category.objects.for_site(site).filter(is_active=True)
-        category.widget.choices = category_choices(site)
-        category.error_messages.update(
-            required=_("Choose the category."),
-            invalid_choice=_("Choose one of this site's categories."),
-        )
+        category_field_for(self.fields["category"], site)
         self.fields["department"].queryset = Department.objects.for_site(site).filter(
             is_active=True
         )

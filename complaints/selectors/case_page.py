@@ -4,9 +4,11 @@ their department's cases and do the department's part of them."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.db.models.fields.files import FieldFile
 from django.http import Http404
 from django.utils import timezone
@@ -47,6 +49,8 @@ PAGE_ACTIONS = (
     Action.WITHDRAW,
 )
 HOUSE_CASES_SHOWN = 10
+# More than this many linked cases is a matter for the list, not the case's page.
+LINKED_SHOWN = 20
 
 
 def is_desk(user: User) -> bool:
@@ -154,8 +158,21 @@ def _details(event: CaseEvent) -> list[str]:
     return lines
 
 
-def linked_cases(case: Case) -> list[Case]:
-    return list(case.linked.select_related("category__parent").order_by("-created_at", "-id")[:20])
+def linked_cases(case: Case, among: Sequence[int] = ()) -> list[Case]:
+    """The cases linked to this one (either way: ``Case.linked`` is symmetrical, a link
+    is a row each way), newest first, at most LINKED_SHOWN of them. Those of ``among``
+    (the similar cases shown beside them) are always in, however many others are newer,
+    so that the page knows each of these is linked without asking again."""
+    cases = case.linked.select_related("category__parent")
+    if among:
+        cases = cases.alias(
+            among=ExpressionWrapper(Q(pk__in=list(among)), output_field=BooleanField())
+        ).order_by("-among", "-created_at", "-id")
+    else:
+        cases = cases.order_by("-created_at", "-id")
+    rows = list(cases[:LINKED_SHOWN])
+    rows.sort(key=lambda c: (c.created_at, c.pk), reverse=True)
+    return rows
 
 
 def similar_to(site: Site, case: Case) -> list[Case]:
@@ -168,6 +185,35 @@ def similar_to(site: Site, case: Case) -> list[Case]:
         now=case.created_at,
         exclude=case.pk,
     )
+
+
+@dataclass(frozen=True)
+class Related:
+    """What the case page lists beside the case: the cases linked to it, and the similar
+    ones (the same house or public place and category, 30 days), each with ``is_linked``
+    (those not linked yet are offered to link)."""
+
+    linked: list[Case]
+    similar: list[Case]
+
+    @property
+    def to_link(self) -> list[Case]:
+        return [c for c in self.similar if not c.is_linked]
+
+
+def related_cases(site: Site, case: Case) -> Related:
+    """Two queries, however many cases are linked or similar."""
+    similar = similar_to(site, case)
+    linked = linked_cases(case, among=[c.pk for c in similar])
+    linked_ids = {c.pk for c in linked}
+    for other in similar:
+        other.is_linked = other.pk in linked_ids
+    return Related(linked, similar)
+
+
+def case_to_link(site: Site, pk: int) -> Case:
+    """A case of the site to link to, or a 404 (another site's is not there to link)."""
+    return get_for_site_or_404(Case.objects.all(), site, pk=pk)
 
 
 def departments(site: Site) -> list[Department]:

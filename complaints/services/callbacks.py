@@ -172,7 +172,7 @@ def case_callback(
         )
     else:
         _check_feedback(rating, solved)
-        clock, settings = Clock.for_case(case), CaseSettings.of(site)
+        clock, settings = deadlines.rules(site, calendar_time=case.calendar_time)
         then, changes = _outcome(
             case, rating=rating, solved=solved, now=now, clock=clock, settings=settings
         )
@@ -219,13 +219,13 @@ def case_reopen(
     if not reason:
         raise ValidationError({"reason": _("Say why the case is reopened.")})
     now = now or timezone.now()
-    clock = Clock.for_case(case)
+    clock, settings = deadlines.rules(site, calendar_time=case.calendar_time)
     case_change(
         site=site,
         user=user,
         case=case,
         steps=[Step(Action.REOPEN, CaseEvent.Kind.REOPENED, reason, case.department)],
-        changes=_reopen(case, clock, CaseSettings.of(site), now),
+        changes=_reopen(case, clock, settings, now),
         version=version,
         now=now,
         forget=[*deadlines.RESPOND_KEYS, *deadlines.RESOLVE_KEYS],
@@ -314,7 +314,7 @@ def case_feedback_from_link(
     _check_feedback(rating, solved)
     comment = comment.strip()[:500]
     site = case.site
-    clock, settings = Clock.for_case(case), CaseSettings.of(site)
+    clock, settings = deadlines.rules(site, calendar_time=case.calendar_time)
     then, changes = _outcome(
         case, rating=rating, solved=solved, now=now, clock=clock, settings=settings
     )

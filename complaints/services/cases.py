@@ -16,13 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from complaints import deadlines
-from complaints.deadlines import Clock
 from complaints.models import (
     Case,
     CaseCounter,
     CaseEvent,
     CasePhoto,
-    CaseSettings,
     Category,
     Urgency,
 )
@@ -151,7 +149,6 @@ def case_create(
         department = category.routed_department()
         if department is not None and not department.is_active:
             department = None  # retired since the category was routed: the desk decides
-    settings = CaseSettings.of(site)
     case = Case(
         site=site,
         kind=kind,
@@ -172,7 +169,7 @@ def case_create(
         updated_at=now,
         last_progress_at=now,
     )
-    clock = Clock.of(site, calendar_time=case.calendar_time)
+    clock, settings = deadlines.rules(site, calendar_time=case.calendar_time)
     # Praise is passed on to the department, not answered against a clock.
     respond, resolve = (
         (None, None) if kind == Case.Kind.PRAISE else deadlines.allowance(category, urgency)
@@ -210,15 +207,17 @@ def case_create(
         )
     if links:
         case.linked.add(*links)
+        # On both timelines, as a link made later from the case's page.
         events += [
             CaseEvent(
-                case=case,
+                case=a,
                 at=now,
                 by=user,
                 kind=CaseEvent.Kind.LINKED,
-                data={"case": other.pk, "number": other.number},
+                data={"case": b.pk, "number": b.number},
             )
             for other in links
+            for a, b in ((case, other), (other, case))
         ]
     CaseEvent.objects.bulk_create(events)
     if department is not None:
@@ -348,13 +347,20 @@ def case_from_inquiry(
 @transaction.atomic
 def case_link(*, site: Site, user: User, case: Case, other: Case) -> None:
     """Link two cases of the site (a repeat, the same leak seen from two flats); both
-    timelines say so. Linking twice changes nothing."""
+    timelines say so. ValidationError (code "linked") when they already are: two clerks
+    linking the same pair at once write it once, the second is told."""
     if case.site_id != site.pk or other.site_id != site.pk:
         raise Case.DoesNotExist
     if other.pk == case.pk:
         raise ValidationError({"link_to": _("A case cannot be linked to itself.")})
+    # Both rows locked, in id order (no deadlock with a link the other way round).
+    list(Case.objects.select_for_update().filter(pk__in=[case.pk, other.pk]).order_by("pk"))
     if case.linked.filter(pk=other.pk).exists():
-        return
+        raise ValidationError(
+            _("%(number)s is already linked to this case: nothing was changed.")
+            % {"number": other.number},
+            code="linked",
+        )
     case.linked.add(other)
     now = timezone.now()
     CaseEvent.objects.bulk_create(

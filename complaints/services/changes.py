@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from complaints import deadlines
 from complaints.deadlines import Clock
-from complaints.models import Case, CaseEvent, CaseSettings
+from complaints.models import Case, CaseEvent
 from complaints.states import RUNNING, transition
 from frontdesk.channels.recipients import Message, Recipient
 from frontdesk.channels.services.messages import message_send
@@ -79,8 +79,8 @@ def case_change(
     if progress:
         changes["last_progress_at"] = draft.last_progress_at = now
     if state in RUNNING:
-        clock = clock or Clock.for_case(case)
-        draft.next_due = deadlines.next_due(draft, clock, CaseSettings.of(site))
+        ruled, settings = deadlines.rules(site, calendar_time=case.calendar_time)
+        draft.next_due = deadlines.next_due(draft, clock or ruled, settings)
     else:
         draft.next_due = None
     changes.update(state=state, next_due=draft.next_due)

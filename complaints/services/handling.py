@@ -26,7 +26,6 @@ from complaints.models import (
     Case,
     CaseEvent,
     CasePhoto,
-    CaseSettings,
     new_feedback_token,
 )
 from complaints.photos import check_photo_count, photos_attach
@@ -210,8 +209,8 @@ def case_note(
     locked.reminders_sent = [k for k in locked.reminders_sent if k != deadlines.IDLE]
     next_due = None
     if locked.state in RUNNING:
-        clock = Clock.of(site, calendar_time=locked.calendar_time)
-        next_due = deadlines.next_due(locked, clock, CaseSettings.of(site))
+        clock, settings = deadlines.rules(site, calendar_time=locked.calendar_time)
+        next_due = deadlines.next_due(locked, clock, settings)
     Case.objects.filter(pk=case.pk).update(
         last_progress_at=now, reminders_sent=locked.reminders_sent, next_due=next_due
     )
@@ -436,8 +435,8 @@ def case_deadline_change(
             errors["respond_due"] = _("The response cannot be due after the resolution.")
     if errors:
         raise ValidationError(errors)
-    clock = Clock.for_case(case)
-    percent = CaseSettings.of(site).warn_percent
+    clock, settings = deadlines.rules(site, calendar_time=case.calendar_time)
+    percent = settings.warn_percent
     changes = {
         "resolve_due": resolve_due,
         "resolve_warn_at": clock.warn_at(now, resolve_due, percent),

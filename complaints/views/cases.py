@@ -127,6 +127,7 @@ def _page(
         if {Action.ASSIGN, Action.TRANSFER} & set(actions)
         else None
     )
+    related = selectors.related_cases(request.site, case)
     action_forms = []
     for action in actions:
         form_class = ACTIONS[action][0]
@@ -146,8 +147,9 @@ def _page(
             "desk": selectors.is_desk(request.user),
             "due": selectors.due_texts(request.site, case),
             "events": selectors.timeline(case),
-            "linked": selectors.linked_cases(case),
-            "similar": selectors.similar_to(request.site, case),
+            "linked": related.linked,
+            "similar": related.similar,
+            "to_link": related.to_link,
             "repeat": request.GET.get("repeat") == "1",
             "action_forms": action_forms,
             "open_action": posted[0] if posted else "",
@@ -197,6 +199,25 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if not selectors.may_see(request.user, request.site, case):
         # Handed back to the desk: no longer the department's to see.
         return HttpResponseRedirect(reverse("desk"))
+    return HttpResponseRedirect(reverse("complaints:case_detail", args=[case.pk]))
+
+
+@never_cache
+@require_POST
+@site_view(USE_DESK)
+def link(request: HttpRequest, pk: int, other: int) -> HttpResponse:
+    """Link a case to another of the site (one of the similar cases its page offers): the
+    desk's to do. Both timelines say so; a case already linked, or the case itself, is
+    refused on the page and nothing is saved."""
+    case = selectors.case_for_user(request.site, request.user, pk)
+    to = selectors.case_to_link(request.site, other)
+    try:
+        recording.case_link(site=request.site, user=request.user, case=case, other=to)
+    except ValidationError as error:
+        # Already linked (by another clerk meanwhile, or from an old page), or itself.
+        status = 409 if getattr(error, "code", None) == "linked" else 400
+        return _page(request, case, alert=error.messages[0], status=status)
+    messages.success(request, _("Linked to %(number)s.") % {"number": to.number})
     return HttpResponseRedirect(reverse("complaints:case_detail", args=[case.pk]))
 
 

@@ -61,6 +61,18 @@ def test_a_leak_recorded_from_the_lookup_is_resolved_on_a_phone(
     expect(page).to_have_url(re.compile(rf"/complaints/new/\?house={house.pk}$"))
     expect(page.locator("#id_house")).to_have_value("3栋2单元1201")
     expect(page.locator("#id_kind")).to_be_focused()
+    # The 12345 hotline's reference and deadline: only for a case that came in by it.
+    hotline = page.locator("#id_hotline_ref, #id_hotline_deadline")
+    expect(page.locator("#id_source")).to_have_value("walk_in")
+    expect(hotline.first).to_be_hidden()
+    expect(hotline.last).to_be_hidden()
+    page.locator("#id_source").select_option(label="12345热线")
+    expect(hotline.first).to_be_visible()
+    expect(hotline.last).to_be_visible()
+    page.locator("#id_hotline_ref").fill("ZW2026120100123")
+    page.locator("#id_source").select_option(label="来访")
+    expect(hotline.first).to_be_hidden()
+    expect(hotline.last).to_be_hidden()
     page.locator("#id_kind").select_option(label="投诉")
     page.locator("#id_category").select_option(label="工程维修/漏水")
     page.locator("#id_description").fill("卫生间天花板漏水，滴到地板上")
@@ -72,6 +84,8 @@ def test_a_leak_recorded_from_the_lookup_is_resolved_on_a_phone(
     expect(page.locator("#case-resolve-due")).to_contain_text("剩余")
     case = Case.objects.get()
     assert (case.house, case.department.name, case.kind) == (house, "工程部", "complaint")
+    # The reference typed before 来访 was chosen went nowhere.
+    assert (case.source, case.hotline_ref) == ("walk_in", "")
     assert case.resolve_due is not None
     case_url = f"/complaints/{case.pk}/"
 
@@ -120,4 +134,27 @@ def test_a_leak_recorded_from_the_lookup_is_resolved_on_a_phone(
         phone.close()
 
     assert CasePhoto.objects.get(case=case).kind == "after"
+    assert console_errors == []
+
+
+def test_a_12345_case_sent_back_with_errors_shows_its_hotline_fields(
+    page, log_in, console_errors, clerk, house
+):
+    log_in(clerk)
+    page.goto("/complaints/new/")
+    page.locator("#id_source").select_option(label="12345热线")
+    page.locator("#id_category").select_option(label="工程维修/漏水")
+    page.locator("#id_house").fill("3-2-1201")
+    page.locator("#id_description").fill("12345转来：楼上漏水")
+    page.locator("#case-submit").click()
+
+    # Refused for want of the hotline's reference and deadline, shown beside them.
+    expect(page.locator("#case-refused")).to_be_visible()
+    expect(page.locator("#id_source")).to_have_value("hotline")
+    expect(page.locator("#id_hotline_ref")).to_be_visible()
+    expect(page.locator("#div_id_hotline_ref")).to_contain_text("12345工单须填写热线工单编号")
+    expect(page.locator("#id_hotline_deadline")).to_be_visible()
+    page.locator("#id_source").select_option(label="来访")
+    expect(page.locator("#id_hotline_ref")).to_be_hidden()
+    assert not Case.objects.exists()
     assert console_errors == []

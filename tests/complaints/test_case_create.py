@@ -16,7 +16,6 @@ from complaints.services.cases import case_create, case_from_inquiry, case_link
 from complaints.states import State
 from frontdesk.channels.models import Delivery
 from frontdesk.conflicts import Conflict
-from frontdesk.models import WorkingHours
 from residents.models import Building
 from tests import factories
 from tests.complaints.conftest import at, photo
@@ -75,8 +74,6 @@ def test_two_clerks_recording_at_once_get_two_numbers(transactional_db, site_a, 
     the counter row both would read the same last number)."""
     category = factories.make_category(site_a)
     house = factories.make_house(site_a)
-    # Made on first use: made now, so that only the numbering can make the second wait.
-    WorkingHours.for_site(site_a)
     drawn, release, results = threading.Event(), threading.Event(), {}
 
     def first():
@@ -129,7 +126,6 @@ def test_two_clerks_recording_at_once_get_two_numbers(transactional_db, site_a, 
 def test_many_clerks_at_once_get_consecutive_numbers(transactional_db, site_a, clerk):
     category = factories.make_category(site_a)
     house = factories.make_house(site_a)
-    WorkingHours.for_site(site_a)
     barrier, results = threading.Barrier(6), {}
 
     def make(n):
@@ -404,13 +400,17 @@ def test_it_links_the_similar_cases_it_is_asked_to(site_a, clerk, house_a):
     assert list(second.linked.all()) == [first]
     assert list(first.linked.all()) == [second]
     assert CaseEvent.objects.filter(case=second, kind="linked").count() == 1
+    # The older case's timeline says so too.
+    assert CaseEvent.objects.filter(case=first, kind="linked").get().data["case"] == second.pk
 
 
 def test_linking_later_writes_both_timelines_once(site_a, site_b, clerk, clerk_b, house_a):
     first = record(site_a, clerk, house=house_a).case
     second = record(site_a, clerk, place="东门", kind=Case.Kind.SUGGESTION).case
     case_link(site=site_a, user=clerk, case=second, other=first)
-    case_link(site=site_a, user=clerk, case=first, other=second)
+    with pytest.raises(ValidationError) as refused:
+        case_link(site=site_a, user=clerk, case=first, other=second)
+    assert refused.value.code == "linked"
     assert CaseEvent.objects.filter(kind="linked").count() == 2
     other = record(site_b, clerk_b, place="东门").case
     with pytest.raises(Case.DoesNotExist):

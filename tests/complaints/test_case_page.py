@@ -1,5 +1,5 @@
-"""The case's page (complaints:case_detail), its actions (complaints:case_action) and its
-photos (complaints:case_photo).
+"""The case's page (complaints:case_detail), its actions (complaints:case_action), its
+links to other cases (complaints:case_link) and its photos (complaints:case_photo).
 
 Access: the desk (clerks, supervisors) sees every case of its site and may take every
 action the state allows. Department staff see their own department's cases only: another
@@ -12,6 +12,7 @@ from io import BytesIO
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from PIL import Image
@@ -42,6 +43,10 @@ def page(case) -> str:
 
 def action(case, name: str) -> str:
     return reverse("complaints:case_action", args=[case.pk, name])
+
+
+def link(case, other) -> str:
+    return reverse("complaints:case_link", args=[case.pk, other.pk])
 
 
 def fresh(case) -> Case:
@@ -263,6 +268,149 @@ def test_it_reads_a_long_timeline_in_as_many_queries_as_a_short_one(
     # Session, user, the case with its category (and parent), department, handler,
     # house, resident, inquiry and authors, the site's departments (the transfer's select),
     # the site's working hours (time left), the timeline with who and which department,
-    # its photos, the linked cases, the similar ones, the header's unread messages.
+    # its photos, the similar cases, the linked ones (with their categories, and whether
+    # each similar one is linked), the header's unread messages.
     assert len(long) == len(short), [q["sql"] for q in long.captured_queries]
     assert len(short) == 10, "\n".join(q["sql"] for q in short.captured_queries)
+
+
+def test_it_reads_many_linked_and_similar_cases_in_as_many_queries_as_one(
+    clerk_client, clerk, site_a, case
+):
+    similar = factories.make_case(site_a, clerk, house=case.house)
+    linked = factories.make_case(site_a, clerk, category="秩序安全/噪音", house=case.house)
+    case.linked.add(linked)
+    queries_of(clerk_client, page(case))  # the working-time calendar, read once a process
+    with CaptureQueriesContext(connection) as few:
+        response = clerk_client.get(page(case))
+    assert response.context["to_link"] == [similar]
+    assert response.context["linked"] == [linked]
+    more_similar = [factories.make_case(site_a, clerk, house=case.house) for _ in range(6)]
+    more_linked = [
+        factories.make_case(site_a, clerk, category="秩序安全/噪音", house=case.house)
+        for _ in range(6)
+    ]
+    case.linked.add(*more_linked, *more_similar[:3])
+    with CaptureQueriesContext(connection) as many:
+        response = clerk_client.get(page(case))
+    # Each similar case is either offered to link or listed as linked, never both.
+    assert len(response.context["to_link"]) == 4
+    assert len(response.context["linked"]) == 10
+    body = response.content.decode()
+    assert body.count('class="list-group-item case-linked"') == 10
+    assert body.count('id="link-') == 4
+    assert len(many) == len(few) == 10, "\n".join(q["sql"] for q in many.captured_queries)
+
+
+# Linking from the page: the desk's, for cases of its site.
+
+
+def test_it_offers_to_link_a_similar_case(clerk_client, clerk, site_a, case):
+    other = factories.make_case(site_a, clerk, house=case.house)
+    body = clerk_client.get(page(case)).content.decode()
+    form = body[body.index(f'action="{link(case, other)}"') :]
+    form = form[: form.index("</form>")]
+    assert 'name="csrfmiddlewaretoken"' in form
+    assert f'id="link-{other.pk}"' in form and "关联" in form
+    assert other.number in body
+
+
+def timeline_of(body: str) -> list[str]:
+    """The timeline's detail lines (what a link names), oldest first."""
+    timeline = body[body.index('id="case-timeline"') :]
+    timeline = timeline[: timeline.index("</ol>")]
+    return [line.strip() for line in timeline.splitlines() if 'class="small"' in line]
+
+
+def test_it_links_a_similar_case_and_both_pages_list_it(clerk_client, clerk, site_a, case):
+    other = factories.make_case(site_a, clerk, house=case.house)
+    handling.case_accept(site=site_a, user=clerk, case=other)
+    response = clerk_client.post(link(case, other))
+    assert response.status_code == 302 and response["Location"] == page(case)
+    assert list(fresh(case).linked.all()) == [other]
+    assert list(fresh(other).linked.all()) == [case]
+    for a, b in ((case, other), (other, case)):
+        event = CaseEvent.objects.get(case=a, kind="linked")
+        assert (event.by, event.data["number"]) == (clerk, b.number)
+
+    response = clerk_client.get(page(case))
+    body = response.content.decode()
+    assert "已关联工单 " + other.number in body  # the message once done
+    assert response.context["linked"] == [other] and response.context["to_link"] == []
+    row = body[body.index(f'id="linked-{other.pk}"') :]
+    row = row[: row.index("</li>")]
+    assert other.number in row and page(other) in row and "处理中" in row
+    assert f'id="link-{other.pk}"' not in body
+    assert timeline_of(body)[-1] == f'<div class="small">关联工单 {other.number}</div>'
+
+    # The other case's page lists it too (the link runs both ways), not as one to link.
+    response = clerk_client.get(page(other))
+    body = response.content.decode()
+    row = body[body.index(f'id="linked-{case.pk}"') :]
+    row = row[: row.index("</li>")]
+    assert case.number in row and page(case) in row and "已派单" in row
+    assert f'id="link-{case.pk}"' not in body
+    assert timeline_of(body)[-1] == f'<div class="small">关联工单 {case.number}</div>'
+
+
+def test_it_refuses_to_link_twice(clerk_client, clerk, site_a, case):
+    other = factories.make_case(site_a, clerk, house=case.house)
+    assert clerk_client.post(link(other, case)).status_code == 302
+    events = CaseEvent.objects.count()
+    response = clerk_client.post(link(case, other))
+    assert response.status_code == 409
+    assert f"{other.number} 已与本工单关联，本次未作任何更改。" in response.content.decode()
+    assert CaseEvent.objects.count() == events
+    assert Case.linked.through.objects.count() == 2  # one row each way
+
+
+def test_it_refuses_to_link_a_case_to_itself(clerk_client, case):
+    events = CaseEvent.objects.count()
+    response = clerk_client.post(link(case, case))
+    assert response.status_code == 400
+    assert "工单不能关联自己。" in response.content.decode()
+    assert CaseEvent.objects.count() == events
+    assert not Case.linked.through.objects.exists()
+
+
+def test_linking_a_case_of_another_site_is_a_404(client, clerk_client, clerk, clerk_b, case):
+    theirs = factories.make_case(clerk_b.sites.get(), clerk_b)
+    assert clerk_client.post(link(case, theirs)).status_code == 404
+    client.force_login(clerk_b)
+    assert client.post(link(theirs, case)).status_code == 404
+    assert not Case.linked.through.objects.exists()
+    assert not CaseEvent.objects.filter(kind="linked").exists()
+
+
+def test_linking_is_the_desks(engineer_client, clerk, site_a, case):
+    other = factories.make_case(site_a, clerk, house=case.house)
+    # He sees the similar case on his own case's page, without the button.
+    body = engineer_client.get(page(case)).content.decode()
+    assert other.number in body and f'id="link-{other.pk}"' not in body
+    assert engineer_client.post(link(case, other)).status_code == 403
+    assert not Case.linked.through.objects.exists()
+
+
+def test_linking_needs_the_pages_csrf_token(clerk, site_a, case):
+    other = factories.make_case(site_a, clerk, house=case.house)
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(clerk)
+    assert browser.post(link(case, other)).status_code == 403
+    assert not Case.linked.through.objects.exists()
+
+
+def test_a_similar_case_linked_long_ago_is_not_offered_again(clerk_client, clerk, site_a, case):
+    similar = factories.make_case(site_a, clerk, house=case.house)
+    case.linked.add(similar)
+    # More cases linked since than the page lists, all newer than the similar one.
+    case.linked.add(
+        *(
+            factories.make_case(site_a, clerk, category="秩序安全/噪音", house=case.house)
+            for _ in range(20)
+        )
+    )
+    response = clerk_client.get(page(case))
+    assert response.context["to_link"] == []
+    linked = response.context["linked"]
+    assert len(linked) == 20 and similar in linked
+    assert linked == sorted(linked, key=lambda c: (c.created_at, c.pk), reverse=True)

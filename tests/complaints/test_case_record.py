@@ -1,16 +1,21 @@
 """Recording a case (complaints:case_create) and turning an inquiry into one
 (complaints:case_from_inquiry)."""
 
+import re
 from datetime import timedelta
 from io import BytesIO
 
 import pytest
+from django.contrib.staticfiles import finders
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
 from complaints.models import Case, CaseEvent, CasePhoto
+from frontdesk import roles, worktime
 from tests import factories
 
 CREATE = reverse("complaints:case_create")
@@ -110,6 +115,32 @@ def test_it_needs_the_hotlines_reference_and_deadline(clerk_client, leak, house)
     assert {"hotline_ref", "hotline_deadline"} <= form.errors.keys()
     assert 'id="case-refused"' in body
     assert not Case.objects.exists()
+
+
+def hotline_parts(body: str) -> list[str]:
+    """The parts of the form drawn for a 12345 case only: each with its field inside."""
+    return re.findall(r'<div [^>]*data-source-only="hotline"[^>]*>.*?</div>\n</div>', body, re.S)
+
+
+def test_it_draws_the_hotline_fields_for_the_script_to_show_for_12345_only(clerk_client, leak):
+    body = clerk_client.get(CREATE).content.decode()
+    # Drawn and not hidden: without JS they are simply there (complaints.js hides them
+    # unless 12345 is chosen, as the browser test shows).
+    ref, deadline = hotline_parts(body)
+    assert 'name="hotline_ref"' in ref and 'name="hotline_deadline"' in deadline
+    assert "hidden" not in ref + deadline and "disabled" not in ref + deadline
+    # From static/, as every page's script (the CSP allows no inline one).
+    assert f'<script src="{static("js/complaints.js")}"></script>' in body
+    assert finders.find("js/complaints.js")
+
+
+def test_it_draws_the_hotline_fields_again_with_their_errors(clerk_client, leak, house):
+    response = clerk_client.post(CREATE, form_data(leak, source="hotline", hotline_ref=" "))
+    body = response.content.decode()
+    assert '<option value="hotline" selected>' in body
+    ref, deadline = hotline_parts(body)
+    assert "12345工单须填写热线工单编号。" in ref and "invalid-feedback" in ref
+    assert "12345工单须填写热线规定的办理时限。" in deadline
 
 
 def test_it_records_a_hotline_case(clerk_client, leak, house):
@@ -231,3 +262,27 @@ def test_the_referrals_page_offers_to_turn_an_inquiry_into_a_case(
     # Department staff answer referrals; turning one into a case is the desk's.
     client.force_login(engineer)
     assert from_inquiry(inquiry) not in client.get(reverse("visitors:referrals")).content.decode()
+
+
+@pytest.mark.parametrize("staff", [1, 4])
+def test_it_records_in_a_fixed_number_of_queries(
+    clerk_client, site_a, house, leak, staff, django_assert_num_queries
+):
+    engineering = site_a.departments.get(name="工程部")
+    for n in range(staff):
+        factories.make_user(
+            site_a, role=roles.DEPARTMENT_STAFF, username=f"eng{n}", department="工程部"
+        )
+    resident = house.occupancies.get().resident
+    clerk_client.get(CREATE)  # the first request renews the session and caches access
+    # Each read once a process: the holiday calendar, the deliveries' content type.
+    worktime.load_calendar()
+    ContentType.objects.get_for_model(Case)
+    # session, user; the form's house, resident and category (with its routing); the
+    # site's working hours and chasing rules together, the category's deadlines, similar
+    # cases; the day's number, the case, its timeline entries; the department's robot
+    # and members, and their deliveries; two savepoints (the service's and the sending's)
+    with django_assert_num_queries(18):
+        response = clerk_client.post(CREATE, form_data(leak, resident=resident.pk))
+    assert response.status_code == 302
+    assert Case.objects.get().department == engineering

@@ -231,15 +231,17 @@ def test_it_reads_a_working_view_in_a_fixed_number_of_queries(
     _many(site_a, clerk, engineer, rows)
     client.force_login(clerk)
     client.get(INDEX)  # the first request renews the session and caches access (writes)
-    # session, user, the count of the view's cases, their page (every row's relations
-    # joined), the count per department, the header's unread messages
-    with django_assert_num_queries(6):
+    # session, user, the count of the view's cases, their page (category and place
+    # joined), the departments and handlers it names, the count per department, the
+    # header's unread messages
+    with django_assert_num_queries(8):
         response = client.get(INDEX, {"view": "overdue"})
     assert len(numbers(response)) == rows
     client.force_login(engineer)
     client.get(INDEX)
-    # session, user, the count, the page, the header's unread messages (no summary)
-    with django_assert_num_queries(5):
+    # session, user, the count, the page, its departments and handlers, the header's
+    # unread messages (no summary)
+    with django_assert_num_queries(7):
         assert len(numbers(client.get(INDEX))) == rows
 
 
@@ -250,9 +252,9 @@ def test_it_reads_every_case_filtered_in_a_fixed_number_of_queries(
     _many(site_a, clerk, engineer, rows)
     clerk_client.get(CASES)
     # session, user, the department asked for (the filter checks it is the site's), the
-    # count, the page, the header's unread messages, the filter's categories and
-    # departments (its choices, as the form is drawn)
-    with django_assert_num_queries(8):
+    # count, the page, its departments and handlers, the header's unread messages, the
+    # filter's categories and departments (its choices, as the form is drawn)
+    with django_assert_num_queries(10):
         response = clerk_client.get(CASES, {"state": "open", "department": engineer.department_id})
     assert len(numbers(response)) == rows
 

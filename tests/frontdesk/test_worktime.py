@@ -327,9 +327,12 @@ def test_it_loads_the_calendar_once_and_sees_an_edit_at_once(db, django_assert_n
 
 
 def test_it_gives_each_site_its_hours_with_the_defaults(site_a):
-    hours = WorkingHours.for_site(site_a)
+    hours = WorkingHours.of(site_a)
     assert hours.describe() == "08:30–12:00，13:30–17:30"
-    assert WorkingHours.for_site(site_a).pk == hours.pk
+    # Reading writes nothing: the defaults stand until a supervisor saves the site's row.
+    assert hours.pk is None and not WorkingHours.objects.exists()
+    WorkingHours.objects.create(site=site_a, morning_start=time(9))
+    assert WorkingHours.of(site_a).describe() == "09:00–12:00，13:30–17:30"
 
 
 # --- Next year's calendar ------------------------------------------------------------
