@@ -232,6 +232,7 @@ def test_it_reads_the_page_in_a_fixed_number_of_queries(clerk_client, case):
     clerk_client.get(url(case))  # the session's sites and permissions, read once a minute
     with CaptureQueriesContext(connection) as queries:
         assert clerk_client.get(url(case)).status_code == 200
-    # The session, the user, the case with its category, house, resident, department and
-    # people (one query of joins), and the header's unread messages.
-    assert len(queries) == 4, "\n".join(q["sql"] for q in queries.captured_queries)
+    # The session, the user, the case with its category, house and resident (one query
+    # of joins), its department, its people (handler and authors, one query), and the
+    # header's unread messages.
+    assert len(queries) == 6, "\n".join(q["sql"] for q in queries.captured_queries)

@@ -265,13 +265,14 @@ def test_it_reads_a_long_timeline_in_as_many_queries_as_a_short_one(
         handling.case_note(site=site_a, user=clerk, case=case, note=f"进展 {n}")
     with CaptureQueriesContext(connection) as long:
         clerk_client.get(page(case))
-    # Session, user, the case with its category (and parent), department, handler,
-    # house, resident, inquiry and authors, the site's departments (the transfer's select),
+    # Session, user, the case with its category (and parent), house and resident, then
+    # its department, its people (handler and authors: one query; no inquiry to read),
+    # the site's departments (the transfer's select),
     # the site's working hours (time left), the timeline with who and which department,
     # its photos, the similar cases, the linked ones (with their categories, and whether
     # each similar one is linked), the header's unread messages.
     assert len(long) == len(short), [q["sql"] for q in long.captured_queries]
-    assert len(short) == 10, "\n".join(q["sql"] for q in short.captured_queries)
+    assert len(short) == 12, "\n".join(q["sql"] for q in short.captured_queries)
 
 
 def test_it_reads_many_linked_and_similar_cases_in_as_many_queries_as_one(
@@ -299,7 +300,7 @@ def test_it_reads_many_linked_and_similar_cases_in_as_many_queries_as_one(
     body = response.content.decode()
     assert body.count('class="list-group-item case-linked"') == 10
     assert body.count('id="link-') == 4
-    assert len(many) == len(few) == 10, "\n".join(q["sql"] for q in many.captured_queries)
+    assert len(many) == len(few) == 12, "\n".join(q["sql"] for q in many.captured_queries)
 
 
 # Linking from the page: the desk's, for cases of its site.
