@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.channels.fake_wecom import FakeWeCom
+from frontdesk.channels.fakes.wecom import FakeWeCom
 
 
 @pytest.fixture

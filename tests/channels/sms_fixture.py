@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 
 from frontdesk.channels.adapters.tencent_sms import TencentSms
-from tests.channels.fake_tencent_sms import FakeTencentSms, running_fake_sms
+from frontdesk.channels.fakes.tencent_sms import FakeTencentSms, running_fake_sms
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from django.utils import translation
 
 from frontdesk.channels.adapters.outcome import Verdict
 from frontdesk.channels.adapters.tencent_sms import TencentSms, is_mainland_mobile
-from tests.channels.fake_tencent_sms import (
+from frontdesk.channels.fakes.tencent_sms import (
     APP_ID,
     SECRET_ID,
     SECRET_KEY,

@@ -6,7 +6,7 @@ import pytest
 
 from frontdesk.channels.adapters.outcome import Verdict
 from frontdesk.channels.adapters.wecom import DEFAULT_URL, WeComRobot
-from tests.channels.fake_wecom import closed_port_url
+from frontdesk.channels.fakes.wecom import closed_port_url
 
 KEY = "0f2b8c1e-5a7d-4e3b-9c6a-secret-key-1"
 LINK = "https://desk.example.com/n/Xy7kQ2/"

@@ -30,7 +30,7 @@ from frontdesk.channels.models import Delivery, Robot
 from frontdesk.channels.recipients import GroupRobot, Message
 from frontdesk.channels.services.messages import message_send
 from frontdesk.channels.tasks import send_due
-from tests.channels.fake_wecom import FakeWeCom, Received
+from frontdesk.channels.fakes.wecom import FakeWeCom, Received
 from tests.factories import make_robot, make_site
 from tests.reliability.harness import wait_for
 

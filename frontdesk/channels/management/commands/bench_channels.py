@@ -113,8 +113,8 @@ class Command(BaseCommand):
     def handle(self, *args, json_path, recipients, robots, robot_minutes, redis_url, **options):
         try:
             # The providers' stand-ins are the tests' own: run from a checkout.
-            from tests.channels.fake_tencent_sms import FakeTencentSms
-            from tests.channels.fake_wecom import FakeWeCom
+            from frontdesk.channels.fakes.tencent_sms import FakeTencentSms
+            from frontdesk.channels.fakes.wecom import FakeWeCom
         except ImportError as error:
             raise CommandError(f"The fake providers are missing: {error}") from error
 
