@@ -16,11 +16,13 @@ from residents.models import (
     House,
     Occupancy,
     Payment,
+    PaymentAllocation,
     Resident,
     RosterImport,
     Vehicle,
 )
 from residents.selectors.lookup import houses_search, residents_search
+from residents.services.allocations import bills_settle, houses_lock, payment_record
 from residents.services.search_keys import residents_reindex
 
 
@@ -152,10 +154,38 @@ class BillAdmin(BigTableAdmin):
     def month(self, bill: Bill) -> str:
         return f"{bill.period:%Y-%m}"
 
+    def save_model(self, request, obj, form, change) -> None:
+        # The house first, as every allocation locks it; then the paid figure is squared
+        # with the payments allocated to the bill, and credit pays it.
+        houses_lock(site=obj.site, house_ids=[obj.house_id])
+        super().save_model(request, obj, form, change)
+        bills_settle(site=obj.site, bill_ids=[obj.pk])
+
+
+class PaymentAllocationInline(SiteScopedInline):
+    """Which bills the payment paid: written by the allocation service, only read here."""
+
+    model = PaymentAllocation
+    fk_name = "payment"
+    extra = 0
+    fields = ["bill", "amount", "created_at"]
+    readonly_fields = fields
+    can_delete = False
+    verbose_name_plural = _("bills paid")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("bill__house__building")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
 
 @admin.register(Payment)
 class PaymentAdmin(BigTableAdmin):
-    list_display = ["receipt_no", "house", "paid_on", "amount", "method"]
+    list_display = ["receipt_no", "house", "paid_on", "amount", "method", "unallocated"]
     list_filter = [SiteListFilter, "method"]
     list_select_related = ["house__building"]
     search_fields = ["receipt_no"]
@@ -164,6 +194,26 @@ class PaymentAdmin(BigTableAdmin):
     )
     raw_id_fields = ["house", "bill"]
     ordering = ["-id"]
+    inlines = [PaymentAllocationInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Once recorded, its money is allocated: house, bill and amount stay as they were.
+        if obj is None:
+            return ["unallocated"]
+        return ["house", "bill", "amount", "unallocated"]
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else []
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # The bills it paid would stay paid: a wrong receipt is finance's to correct.
+        return False
+
+    def save_model(self, request, obj, form, change) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+        else:
+            payment_record(site=obj.site, payment=obj)
 
     def get_search_results(self, request, queryset, search_term):
         # A receipt number names one payment (a unique index); anything else names a

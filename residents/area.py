@@ -30,6 +30,8 @@ AREA = Area(
                 for action in ("view", "add", "change")
             ],
             "residents.view_rosterimport",
+            # Read on the payment's page; only the allocation service writes them.
+            "residents.view_paymentallocation",
         ],
     },
     personal_fields={

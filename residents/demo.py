@@ -10,10 +10,12 @@ from __future__ import annotations
 import random
 import time
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from datetime import time as time_of_day
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from frontdesk.bulk import copy_rows, reserve_ids
 from frontdesk.demo import (
@@ -26,6 +28,7 @@ from frontdesk.demo import (
     person_name,
 )
 from frontdesk.models import Site
+from residents.allocation import Money, OpenBill, plan
 from residents.models import (
     Bill,
     Building,
@@ -33,6 +36,7 @@ from residents.models import (
     House,
     Occupancy,
     Payment,
+    PaymentAllocation,
     Resident,
     SearchTerm,
     Vehicle,
@@ -43,6 +47,9 @@ PROVINCE_PLATES = "浙浙浙浙沪苏皖赣闽"
 PLATE_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"
 PROPERTY_FEE_PER_M2 = Decimal("2.80")
 PARKING_FEE = Decimal("300.00")
+CENT = Decimal("0.01")
+# When the demo's payments were allocated: the day paid (or the bill's month), at ten.
+ALLOCATED_AT = time_of_day(10)
 
 
 @dataclass(frozen=True)
@@ -262,66 +269,136 @@ def seed_site(
         ),
     )
 
-    bills, payments = _seed_fees(site, houses, house_ids, ties, plates_of, rng, today)
+    fees = _seed_fees(site, houses, house_ids, ties, plates_of, rng, today)
     return {
         "houses": len(houses),
         "residents": len(people),
         "vehicles": len(cars),
         "search_terms": terms,
-        "bills": bills,
-        "payments": payments,
+        **fees,
     }
 
 
-def _seed_fees(site, houses, house_ids, ties, plates_of, rng, today) -> tuple[int, int]:
-    """12 months of bills per house; most are paid (one receipt a month), some owe."""
+def _payments_of(rng, months, dues, totals, owing, today) -> list[tuple[date, Decimal]]:
+    """When a house paid and how much: (paid on, amount), in the order paid.
+
+    Most pay each month's bills in that month; one in ten pays a quarter at once; a house
+    that owes three months or more has sometimes paid part of it lately (two and a half
+    months, say); a few have paid ahead, which stays as credit for the next bills.
+    """
+    # This month's bills are not due yet; the owing months are the ones before it.
+    paid = [m for m, due in enumerate(dues) if due < today and m < len(months) - 1 - owing]
+    payments = []
+    chunk = 3 if not owing and rng.random() < 0.1 else 1
+    for start in range(0, len(paid), chunk):
+        group = paid[start : start + chunk]
+        paid_on = dues[group[0]] - timedelta(days=rng.randrange(0, 25))
+        payments.append((paid_on, sum(totals[m] for m in group)))
+    if owing >= 3 and rng.random() < 0.3:
+        first = len(months) - 1 - owing
+        part = totals[first] + totals[first + 1] + (totals[first + 2] / 2).quantize(CENT)
+        payments.append((today - timedelta(days=rng.randrange(1, 10)), part))
+    elif not owing and rng.random() < 0.02:
+        payments.append((today - timedelta(days=rng.randrange(1, 20)), Decimal(1000)))
+    return payments
+
+
+def _seed_fees(site, houses, house_ids, ties, plates_of, rng, today) -> dict[str, int]:
+    """12 months of bills per house and the payments finance reported, allocated by the
+    desk's own rule (residents.allocation), so that every bill's paid figure is what
+    payments were allocated to it, as the allocation service would have left it."""
     months = months_back(today, 12)
     dues = [month_end(period) for period in months]
     methods = list(Payment.Method)
     site_id = site.pk
     car_houses = {h for h, p, rel in ties if rel == Occupancy.Relation.OWNER and p in plates_of}
-    bill_rows, payment_rows = [], []
-    receipt = 0
+    # Rows refer to each other by their place in these lists until their ids are taken.
+    bill_rows: list[list] = []  # site, house, kind, period, amount, due date, paid
+    payment_rows: list[tuple] = []  # house, paid on, amount, method, receipt number
+    allocation_rows: list[tuple] = []  # payment, bill, amount, day
+    credit: dict[int, Decimal] = {}
     for index, (_b, _u, _f, _r, area, status) in enumerate(houses):
         house_id = house_ids[index]
         # About one house in twelve owes the last one to six months.
         owing = rng.choice((1, 1, 2, 3, 4, 6)) if rng.random() < 0.08 else 0
-        for m, (period, due) in enumerate(zip(months, dues, strict=True)):
-            fees = [(FeeKind.PROPERTY, (area * PROPERTY_FEE_PER_M2).quantize(Decimal("0.01")))]
+        bills, totals = [], []
+        for period, due in zip(months, dues, strict=True):
+            fees = [(FeeKind.PROPERTY, (area * PROPERTY_FEE_PER_M2).quantize(CENT))]
             if status != House.Status.VACANT:
                 fees.append((FeeKind.WATER, Decimal(rng.randrange(2000, 15000)) / 100))
             if index in car_houses:
                 fees.append((FeeKind.PARKING, PARKING_FEE))
-            # This month's bills are not due yet; the owing months are the ones before it.
-            unpaid = due >= today or len(months) - 1 - owing <= m
-            month_total = Decimal(0)
             for kind, amount in fees:
-                paid = Decimal(0) if unpaid else amount
-                bill_rows.append((site_id, house_id, kind, period, amount, due, paid))
-                month_total += paid
-            if month_total:
-                receipt += 1
-                paid_on = due - timedelta(days=rng.randrange(0, 25))
-                method = rng.choice(methods)
-                payment_rows.append(
-                    (
-                        site_id,
-                        house_id,
-                        None,
-                        paid_on,
-                        month_total,
-                        method,
-                        f"SK{site_id:03d}{receipt:07d}",
-                    )
+                bill_rows.append([site_id, house_id, kind, period, amount, due, Decimal(0)])
+                bills.append(OpenBill(len(bill_rows) - 1, house_id, period, amount, kind))
+            totals.append(sum(amount for _k, amount in fees))
+        money = []
+        for paid_on, amount in _payments_of(rng, months, dues, totals, owing, today):
+            payment_rows.append(
+                (
+                    house_id,
+                    paid_on,
+                    amount,
+                    rng.choice(methods),
+                    f"SK{site_id:03d}{len(payment_rows) + 1:07d}",
                 )
-    bills = copy_rows(
+            )
+            money.append(Money(len(payment_rows) - 1, house_id, paid_on, amount))
+        paid_on = {m.key: m.paid_on for m in money}
+        for share in plan(bills, money):
+            if share.bill is None:
+                credit[share.key] = share.amount
+            else:
+                day = max(paid_on[share.key], share.bill.period)
+                allocation_rows.append((share.key, share.bill.id, share.amount, day))
+        for bill in bills:
+            row = bill_rows[bill.id]
+            row[6] = row[4] - bill.outstanding
+
+    bill_ids = reserve_ids(Bill, len(bill_rows))
+    payment_ids = reserve_ids(Payment, len(payment_rows))
+    copy_rows(
         Bill,
-        ["site_id", "house_id", "kind", "period", "amount", "due_date", "paid_amount"],
-        bill_rows,
+        ["id", "site_id", "house_id", "kind", "period", "amount", "due_date", "paid_amount"],
+        ((bill_id, *row) for bill_id, row in zip(bill_ids, bill_rows, strict=True)),
     )
-    payments = copy_rows(
+    copy_rows(
         Payment,
-        ["site_id", "house_id", "bill_id", "paid_on", "amount", "method", "receipt_no"],
-        payment_rows,
+        [
+            "id",
+            "site_id",
+            "house_id",
+            "bill_id",
+            "paid_on",
+            "amount",
+            "method",
+            "receipt_no",
+            "unallocated",
+        ],
+        (
+            (payment_id, site_id, house, None, paid_on, amount, method, receipt, credit.get(i, 0))
+            for i, (payment_id, (house, paid_on, amount, method, receipt)) in enumerate(
+                zip(payment_ids, payment_rows, strict=True)
+            )
+        ),
     )
-    return bills, payments
+    zone = timezone.get_current_timezone()
+    allocations = copy_rows(
+        PaymentAllocation,
+        ["site_id", "payment_id", "bill_id", "amount", "created_at"],
+        (
+            (
+                site_id,
+                payment_ids[p],
+                bill_ids[b],
+                amount,
+                datetime.combine(day, ALLOCATED_AT, tzinfo=zone),
+            )
+            for p, b, amount, day in allocation_rows
+        ),
+    )
+    return {
+        "bills": len(bill_rows),
+        "payments": len(payment_rows),
+        "allocations": allocations,
+    }

@@ -1,6 +1,13 @@
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models.functions import Right
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from frontdesk.fields import IdNumberField, PhoneField, PlateField
@@ -293,6 +300,9 @@ class SearchTerm(models.Model):
         return self.term
 
 
+CENT = Decimal("0.01")
+
+
 class FeeKind(models.TextChoices):
     PROPERTY = "property", _("Property fee")
     WATER = "water", _("Water")
@@ -302,8 +312,30 @@ class FeeKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class BillQuerySet(SiteScopedQuerySet):
+    """What is owed, written once: every page and service that asks uses these."""
+
+    def open(self) -> BillQuerySet:
+        """Not fully settled (paid_amount is kept by residents.services.allocations)."""
+        return self.filter(paid_amount__lt=models.F("amount"))
+
+    def overdue(self, today: date) -> BillQuerySet:
+        """Open and past the due date: arrears (the bill_overdue partial index's rows)."""
+        return self.open().filter(due_date__lt=today)
+
+
+def outstanding() -> models.Expression:
+    """What is still owed on a bill, as the database computes it."""
+    return models.F("amount") - models.F("paid_amount")
+
+
 class Bill(models.Model):
-    """What a house owes for one fee and one period, as finance issued it."""
+    """What a house owes for one fee and one period, as finance issued it.
+
+    ``paid_amount`` is how much of it is settled: the paid figure finance's bill file gave,
+    raised by what payments recorded here were allocated to it (PaymentAllocation); the
+    allocation service keeps it, so that arrears are a sum over one partial index.
+    """
 
     site = models.ForeignKey(
         Site, verbose_name=_("site"), on_delete=models.CASCADE, related_name="+"
@@ -318,7 +350,7 @@ class Bill(models.Model):
     due_date = models.DateField(_("due date"))
     paid_amount = models.DecimalField(_("amount paid"), max_digits=10, decimal_places=2, default=0)
 
-    objects = SiteScopedQuerySet.as_manager()
+    objects = BillQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("bill")
@@ -379,9 +411,16 @@ class Payment(models.Model):
         related_name="payments",
     )
     paid_on = models.DateField(_("paid on"))
-    amount = models.DecimalField(_("amount"), max_digits=10, decimal_places=2)
+    amount = models.DecimalField(
+        _("amount"), max_digits=10, decimal_places=2, validators=[MinValueValidator(CENT)]
+    )
     method = models.CharField(_("method"), max_length=20, choices=Method.choices)
     receipt_no = models.CharField(_("receipt number"), max_length=40)
+    # The part of the payment no bill has taken yet: the house's credit (预存), applied to
+    # its next bills when they come (residents.services.allocations). Kept by the service.
+    unallocated = models.DecimalField(
+        _("credit left"), max_digits=10, decimal_places=2, default=0, editable=False
+    )
 
     objects = SiteScopedQuerySet.as_manager()
 
@@ -391,10 +430,23 @@ class Payment(models.Model):
         ordering = ["-paid_on", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["site", "receipt_no"], name="payment_unique_receipt"),
+            # No credit at all is always allowed: rows older than the column may not add up.
+            models.CheckConstraint(
+                condition=models.Q(unallocated=0)
+                | models.Q(unallocated__gt=0, unallocated__lte=models.F("amount")),
+                name="payment_unallocated_within_amount",
+            ),
         ]
         indexes = [
             models.Index(fields=["house", "-paid_on"], name="payment_house_date"),
             models.Index(fields=["site", "-id"], name="payment_site_newest"),
+            # Credit is rare (a prepayment, a payment larger than all that was owed): the
+            # allocation service finds a house's in this small index.
+            models.Index(
+                fields=["house", "paid_on"],
+                name="payment_credit",
+                condition=models.Q(unallocated__gt=0),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -402,6 +454,47 @@ class Payment(models.Model):
 
     def clean(self) -> None:
         check_same_site(self, "house", "bill")
+        if self.bill_id and self.house_id and self.bill.house_id != self.house_id:
+            raise ValidationError({"bill": _("This bill is another house's.")})
+
+
+class PaymentAllocation(models.Model):
+    """Part of a payment settling part of a bill (先缴旧欠): written by the allocation
+    service when a payment is recorded, or when credit meets a new bill; given back (to
+    the payment's credit) only when finance lowers a bill below what was paid on it."""
+
+    # Rows are reached through their payment or bill, never listed by site: no index.
+    site = models.ForeignKey(
+        Site, verbose_name=_("site"), on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    payment = models.ForeignKey(
+        Payment, verbose_name=_("payment"), on_delete=models.CASCADE, related_name="allocations"
+    )
+    # A bill that payments settled is not deleted by itself: what they paid would vanish.
+    bill = models.ForeignKey(
+        Bill, verbose_name=_("bill"), on_delete=models.RESTRICT, related_name="allocations"
+    )
+    amount = models.DecimalField(_("amount"), max_digits=10, decimal_places=2)
+    created_at = models.DateTimeField(_("allocated at"), default=timezone.now)
+
+    objects = SiteScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("payment allocation")
+        verbose_name_plural = _("payment allocations")
+        ordering = ["payment_id", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount__gt=0), name="paymentallocation_amount_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        # The bill alone: shown on its payment's page, beside each of the payment's rows.
+        return f"{self.bill} ¥{self.amount}"
+
+    def clean(self) -> None:
+        check_same_site(self, "payment", "bill")
 
 
 def roster_upload_path(instance, filename: str) -> str:

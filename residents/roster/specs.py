@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from frontdesk.models import Site
 from frontdesk.personal import canonical_phone, mask_id_number, mask_phone
+from residents.allocation import Money, OpenBill, plan
 from residents.models import Bill, House, Occupancy, Payment, Resident, RosterImport
 from residents.roster.files import cell_text
 from residents.roster.rows import (
@@ -310,7 +311,7 @@ class PaymentsSpec(Spec):
     optional = frozenset({UNIT, FEE, PERIOD})
 
     def preview_columns(self):
-        return [_("House"), PAID_ON, AMOUNT, METHOD, RECEIPT, _("Bill paid")]
+        return [_("House"), PAID_ON, AMOUNT, METHOD, RECEIPT, _("Bill named"), _("Allocation")]
 
     def clean(self, row):
         values = {
@@ -364,6 +365,37 @@ class PaymentsSpec(Spec):
                         fee=label(FEES, v["kind"]),
                         period=f"{v['period']:%Y-%m}",
                     )
+        self.allocate(site, [item for item in items if not item.row.errors])
+
+    @staticmethod
+    def allocate(site: Site, items: list[Item]) -> None:
+        """How each payment will be allocated, by the rule the import then applies on
+        locked rows (residents.allocation): money already waiting as credit first, then
+        the file's payments by date and row."""
+        houses = {item.values["house"].pk for item in items}
+        bills = [
+            OpenBill(b.pk, b.house_id, b.period, b.amount - b.paid_amount, b.kind)
+            for b in Bill.objects.for_site(site).open().filter(house__in=houses)
+        ]
+        credit = [
+            Money((0, p.pk), p.house_id, p.paid_on, p.unallocated, p.bill_id)
+            for p in Payment.objects.for_site(site).filter(house__in=houses, unallocated__gt=0)
+        ]
+        rows = [
+            Money(
+                (1, item.row.number),
+                item.values["house"].pk,
+                item.values["paid_on"],
+                item.values["amount"],
+                item.values["bill"].pk if item.values["bill"] else None,
+            )
+            for item in items
+        ]
+        shares: dict[tuple, list] = {}
+        for share in plan(bills, credit + rows):
+            shares.setdefault(share.key, []).append(share)
+        for item in items:
+            item.values["shares"] = shares.get((1, item.row.number), [])
 
     def display(self, v):
         house, bill = v["house"], v["bill"]
@@ -374,6 +406,12 @@ class PaymentsSpec(Spec):
             label(METHODS, v["method"]),
             v["receipt_no"],
             f"{label(FEES, bill.kind)} {bill.period:%Y-%m}" if bill else "",
+            "、".join(
+                f"{label(FEES, s.bill.kind)} {s.bill.period:%Y-%m} ¥{s.amount:.2f}"
+                if s.bill
+                else _("credit ¥%(credit)s") % {"credit": f"{s.amount:.2f}"}
+                for s in v.get("shares", [])
+            ),
         ]
 
 

@@ -6,10 +6,12 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import OuterRef, Prefetch, Sum, TextField, Window
+from django.db.models.functions import Cast, JSONObject
 
 from frontdesk.models import Site
-from residents.models import Bill, FeeKind, House, Occupancy
+from residents.models import Bill, FeeKind, House, Occupancy, Payment, PaymentAllocation
 from residents.search import HouseCode
 
 
@@ -75,6 +77,45 @@ def house_bill_months(house: House, months: int = 12) -> tuple[list[str], list[B
     order = [k for k, _ in FeeKind.choices]
     kinds.sort(key=order.index)
     return kinds, [by_period[p] for p in periods]
+
+
+@dataclass(frozen=True)
+class PaidBill:
+    """What one payment paid on one bill, as the house page lists it."""
+
+    month: str
+    fee: str
+    amount: Decimal
+
+
+def house_payments(house: House, limit: int = 10) -> tuple[list[Payment], Decimal]:
+    """The house's latest payments, each with the bills it paid (``bills_paid``), and its
+    credit: what it paid beyond every bill.
+
+    One query: the bills paid come as an array per payment and the credit as a window
+    over all the house's payments (computed before the limit). The house page gathers
+    what every area knows of the house, under a cap on its queries.
+    """
+    bills_paid = ArraySubquery(
+        PaymentAllocation.objects.filter(payment=OuterRef("pk"))
+        .order_by("bill__period", "bill_id", "id")
+        .values(
+            json=JSONObject(
+                period="bill__period", kind="bill__kind", amount=Cast("amount", TextField())
+            )
+        )
+    )
+    payments = list(
+        house.payments.annotate(
+            house_credit=Window(Sum("unallocated")), paid_bills=bills_paid
+        ).order_by("-paid_on", "-id")[:limit]
+    )
+    for payment in payments:
+        payment.bills_paid = [
+            PaidBill(row["period"][:7], FeeKind(row["kind"]).label, Decimal(row["amount"]))
+            for row in payment.paid_bills
+        ]
+    return payments, payments[0].house_credit if payments else Decimal(0)
 
 
 def houses_by_code(site: Site, code: HouseCode, limit: int = 2) -> list[House]:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
-from decimal import Decimal
 
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
@@ -29,6 +28,7 @@ from residents.roster.parse import RosterResult, roster_parse
 from residents.roster.specs import Item, Kind, identity
 from residents.search import name_search_keys
 from residents.selectors.roster import stored_data
+from residents.services.allocations import bills_settle, houses_allocate, houses_lock
 from residents.services.search_keys import residents_reindex
 
 BATCH = 2000
@@ -127,6 +127,8 @@ def _save_bills(site: Site, items: list[Item]) -> None:
             paid_amount=v["paid_amount"] or 0,
         )
 
+    # Houses first, as every allocation does, before their bills are written.
+    houses_lock(site=site, house_ids={i.values["house"].pk for i in items})
     # A blank 已收金额 keeps what was already paid on an existing bill.
     with_paid = [bill(i.values) for i in items if i.values["paid_amount"] is not None]
     without_paid = [bill(i.values) for i in items if i.values["paid_amount"] is None]
@@ -141,17 +143,14 @@ def _save_bills(site: Site, items: list[Item]) -> None:
             unique_fields=["house", "kind", "period"],
             update_fields=fields,
         )
+    # Squared with the payments already allocated to them; credit pays the new bills.
+    bills_settle(site=site, bill_ids=[b.pk for b in with_paid + without_paid])
 
 
 def _save_payments(site: Site, items: list[Item]) -> None:
-    paid: dict[int, Decimal] = defaultdict(Decimal)
-    for item in items:
-        if item.values["bill"]:
-            paid[item.values["bill"].pk] += item.values["amount"]
-    bills = list(Bill.objects.select_for_update().filter(pk__in=paid))
-    for bill in bills:
-        bill.paid_amount = min(bill.paid_amount + paid[bill.pk], bill.amount)
-    Bill.objects.bulk_update(bills, ["paid_amount"], batch_size=BATCH)
+    houses = houses_lock(site=site, house_ids={i.values["house"].pk for i in items})
+    # Made in the file's order, so that payments of one day are allocated in that order,
+    # as the preview showed them (residents.roster.specs.PaymentsSpec).
     Payment.objects.bulk_create(
         (
             Payment(
@@ -160,6 +159,7 @@ def _save_payments(site: Site, items: list[Item]) -> None:
                 bill=i.values["bill"],
                 paid_on=i.values["paid_on"],
                 amount=i.values["amount"],
+                unallocated=i.values["amount"],
                 method=i.values["method"],
                 receipt_no=i.values["receipt_no"],
             )
@@ -167,6 +167,7 @@ def _save_payments(site: Site, items: list[Item]) -> None:
         ),
         batch_size=BATCH,
     )
+    houses_allocate(site=site, house_ids=houses)
 
 
 # What a confirmed file of each kind writes, from its checked rows.

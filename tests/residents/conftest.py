@@ -1,9 +1,18 @@
-"""Fixtures of the records tests: spreadsheets built in memory, uploads kept in a tmp dir."""
+"""Fixtures of the records tests: spreadsheets built in memory, uploads kept in a tmp dir,
+payments recorded through the allocation service."""
 
 import io
+import itertools
+from datetime import date
+from decimal import Decimal
 
 import pytest
 from openpyxl import Workbook, load_workbook
+
+from residents.models import Payment
+from residents.services.allocations import payment_record
+
+_receipts = itertools.count(1)
 
 
 @pytest.fixture
@@ -36,3 +45,16 @@ def read_xlsx(content: bytes) -> dict[str, list[list]]:
         }
     finally:
         workbook.close()
+
+
+def pay(house, amount, *, bill=None, paid_on: date | None = None, receipt: str = "") -> Payment:
+    """A payment finance reported, recorded (and allocated) as the desk records one."""
+    payment = Payment(
+        house=house,
+        bill=bill,
+        paid_on=paid_on or date.today(),
+        amount=Decimal(amount),
+        method=Payment.Method.WECHAT,
+        receipt_no=receipt or f"T{next(_receipts):08d}",
+    )
+    return payment_record(site=house.site, payment=payment)

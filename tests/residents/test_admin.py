@@ -6,11 +6,14 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from frontdesk.models import PersonalDataAccess
-from residents.models import Bill, Occupancy, Vehicle
+from residents.models import Bill, Occupancy, Payment, Vehicle
 from tests import factories
+from tests.residents.conftest import pay
 
 
 def test_it_refuses_an_occupancy_of_another_sites_house(client, local_supervisor, site_a, site_b):
@@ -372,3 +375,110 @@ def test_it_shows_a_bills_period_as_its_month(client, local_supervisor, site_a):
     html = client.get(reverse("admin:residents_bill_changelist")).content.decode()
     assert "2026-12" in html
     assert "2026年12月1日" not in html
+
+
+# --- payments and their allocations ---------------------------------------------------
+
+
+def payment_data(site, house, amount: str, receipt: str, **extra) -> dict:
+    return {
+        "site": site.pk,
+        "house": house.pk,
+        "bill": "",
+        "paid_on": "2026-06-01",
+        "amount": amount,
+        "method": "wechat",
+        "receipt_no": receipt,
+        **extra,
+    }
+
+
+def test_it_allocates_a_payment_added_in_admin(client, local_supervisor, site_a):
+    house = factories.make_house(site_a)
+    factories.make_overdue_bills(house, 3)
+    client.force_login(local_supervisor)
+    response = client.post(
+        reverse("admin:residents_payment_add"), payment_data(site_a, house, "450.00", "A-1")
+    )
+    assert response.status_code == 302, response.content.decode()
+    payment = Payment.objects.get(receipt_no="A-1")
+    assert list(payment.allocations.values_list("amount", flat=True)) == [
+        Decimal("300.00"),
+        Decimal("150.00"),
+    ]
+    assert sorted(b.paid_amount for b in house.bills.all()) == [0, 150, 300]
+
+
+def test_it_shows_a_payments_allocations_read_only(client, local_supervisor, site_a):
+    house = factories.make_house(site_a)
+    factories.make_overdue_bills(house, 2)
+    payment = pay(house, "700.00")
+    client.force_login(local_supervisor)
+    url = reverse("admin:residents_payment_change", args=[payment.pk])
+    html = client.get(url).content.decode()
+    assert "已冲抵账单" in html and "3栋2单元1201 物业费" in html
+    assert "300.00" in html and "100.00" in html  # the credit left
+    assert 'name="amount"' not in html and 'name="allocations-0-amount"' not in html
+    # A post cannot move its money: house, bill and amount are not taken.
+    other = factories.make_house(site_a, room="1202")
+    data = payment_data(site_a, other, "1.00", payment.receipt_no, method="cash")
+    data |= {"allocations-TOTAL_FORMS": "0", "allocations-INITIAL_FORMS": "0"}
+    assert client.post(url, data).status_code == 302
+    payment.refresh_from_db()
+    assert (payment.house, payment.amount, payment.method) == (house, Decimal("700.00"), "cash")
+    assert payment.allocations.count() == 2
+    delete = reverse("admin:residents_payment_delete", args=[payment.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+
+
+def test_it_opens_a_payment_with_the_same_number_of_queries_for_few_or_many_bills(
+    client, local_supervisor, site_a
+):
+    def queries(months: int) -> int:
+        house = factories.make_house(site_a, room=f"{months}01")
+        factories.make_overdue_bills(house, months)
+        payment = pay(house, f"{300 * months}.00")
+        url = reverse("admin:residents_payment_change", args=[payment.pk])
+        client.get(url)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    client.force_login(local_supervisor)
+    # Session, user, their sites, the payment, its allocations with their bills, houses and
+    # buildings, the site choices, the payment's house and its building.
+    assert queries(1) == queries(8) == 8
+
+
+def test_a_bill_added_in_admin_takes_the_houses_credit(client, local_supervisor, site_a):
+    house = factories.make_house(site_a)
+    payment = pay(house, "500.00")
+    client.force_login(local_supervisor)
+    response = client.post(
+        reverse("admin:residents_bill_add"),
+        {
+            "site": site_a.pk,
+            "house": house.pk,
+            "kind": "property",
+            "period": "2026-07-01",
+            "amount": "300.00",
+            "due_date": "2026-07-31",
+            "paid_amount": "0",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()
+    bill = Bill.objects.get(house=house)
+    payment.refresh_from_db()
+    assert (bill.paid_amount, payment.unallocated) == (Decimal("300.00"), Decimal("200.00"))
+
+
+def test_it_refuses_a_payment_for_another_houses_bill(client, local_supervisor, site_a):
+    house = factories.make_house(site_a)
+    other = factories.make_house(site_a, room="1202")
+    factories.make_overdue_bills(other, 1)
+    client.force_login(local_supervisor)
+    data = payment_data(site_a, house, "300.00", "A-9", bill=other.bills.get().pk)
+    response = client.post(reverse("admin:residents_payment_add"), data)
+    assert response.status_code == 200
+    assert "这张账单属于另一户" in response.content.decode()
+    assert not Payment.objects.exists()

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from residents.models import Bill, FeeKind, Occupancy
 from tests import factories
+from tests.residents.conftest import pay
 from visitors.services.inquiries import inquiry_create
 
 
@@ -65,6 +66,21 @@ def test_it_shows_months_and_total_owed(clerk_client, house):
     assert "欠费 2 个月 · ¥580.50" in html
 
 
+def test_it_shows_which_bills_each_payment_paid_and_the_credit(clerk_client, house):
+    bill(house, 2, "300.00", "0")
+    bill(house, 1, "300.00", "0")
+    pay(house, "450.00", receipt="SK0000001")
+    html = clerk_client.get(url(house)).content.decode()
+    assert "欠费 1 个月 · ¥150.00" in html
+    assert "SK0000001" in html and "¥300.00" in html and "¥150.00" in html
+    assert "部分缴纳" in html  # the newer month, paid in part
+
+    pay(house, "500.00", receipt="SK0000002")
+    html = clerk_client.get(url(house)).content.decode()
+    assert "费用已结清" in html
+    assert "预存余额 ¥350.00" in html and "预存 ¥350.00" in html
+
+
 def test_it_is_a_404_for_another_sites_house(client, clerk_b, house):
     client.force_login(clerk_b)
     assert client.get(url(house)).status_code == 404
@@ -86,17 +102,21 @@ def test_it_uses_the_same_number_of_queries_for_few_or_many_rows(
         question="问题",
         answer="答",
     )
+    pay(house, "100.00")
     clerk_client.get(url(house))
     # Session, user, the header's unread messages, the house, its occupants, the last 12
-    # months billed and their bills, the arrears; reception's panels: the parcels waiting,
-    # the inquiries and the residents they name, the inquiry form's departments; the
-    # house's cases (complaints panel).
-    with django_assert_num_queries(13):
+    # months billed and their bills, the arrears, the latest payments with the bills they
+    # paid and the credit; reception's panels: the parcels waiting, the inquiries and the
+    # residents they name, the inquiry form's departments; the house's cases (complaints
+    # panel).
+    with django_assert_num_queries(14):
         clerk_client.get(url(house))
     for i in range(20):
         factories.make_resident(site_a, f"李{i}", f"1370000{i:04d}", house=house, relation="tenant")
     for m in range(2, 12):
         bill(house, m, "300.00", "0")
+    for _ in range(15):  # more than the page lists, each paying several bills
+        pay(house, "450.00")
     departments = list(site_a.departments.all())
     for i in range(25):  # more than the page lists, each by another clerk, some referred
         inquiry_create(
@@ -108,6 +128,6 @@ def test_it_uses_the_same_number_of_queries_for_few_or_many_rows(
             answer="" if i % 2 else "已答复",
             referred_to=departments[i % len(departments)] if i % 2 else None,
         )
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         html = clerk_client.get(url(house)).content.decode()
     assert "问题24" in html and "客服24" in html

@@ -17,7 +17,16 @@ from django.urls import reverse
 from openpyxl.utils import get_column_letter
 
 from frontdesk import roles
-from residents.models import Bill, Building, House, Occupancy, Payment, Resident, RosterImport
+from residents.models import (
+    Bill,
+    Building,
+    House,
+    Occupancy,
+    Payment,
+    PaymentAllocation,
+    Resident,
+    RosterImport,
+)
 from residents.selectors import lookup as selectors
 from residents.services import roster as roster_services
 from tests import factories
@@ -245,6 +254,78 @@ def test_it_imports_payments_and_pays_the_linked_bill_up_to_its_amount(superviso
     payments = {p.receipt_no: p for p in Payment.objects.filter(site=site_a)}
     assert payments["R-001"].bill == bill and payments["R-001"].method == "wechat"
     assert payments["R-003"].bill is None and payments["R-003"].amount == Decimal("15.50")
+    # What the bill could not take is the house's credit, not lost.
+    allocated = {
+        p.receipt_no: list(p.allocations.values_list("amount", flat=True))
+        for p in payments.values()
+    }
+    assert allocated == {"R-001": [Decimal("50.00")], "R-002": [Decimal("20.00")], "R-003": []}
+    assert [payments[r].unallocated for r in ("R-001", "R-002", "R-003")] == [
+        0,
+        Decimal("20.00"),
+        Decimal("15.50"),
+    ]
+
+
+def five_months_of_bills(house) -> list[Bill]:
+    return [
+        Bill.objects.create(
+            site=house.site,
+            house=house,
+            kind="property",
+            period=datetime.date(2026, month, 1),
+            amount=300,
+            due_date=datetime.date(2026, month, 28),
+        )
+        for month in range(1, 6)
+    ]
+
+
+def test_it_previews_how_each_payment_without_its_bill_will_be_allocated(supervisor_client, site_a):
+    house = factories.make_house(site_a, building=3, unit=2, room="1201")
+    bills = five_months_of_bills(house)
+    shop = factories.make_house(site_a, building=5, unit=0, room="101")
+    [shop_bill] = five_months_of_bills(shop)[:1]
+    Bill.objects.filter(house=shop).exclude(pk=shop_bill.pk).delete()
+    content = make_xlsx(
+        PAYMENT_HEADER,
+        [3, 2, "1201", "2026-06-01", 750, "微信", "R-101", "", ""],  # two and a half months
+        [5, "", "101", "2026-06-02", 1000, "现金", "R-102", "", ""],
+        [3, 2, "1201", "2026-06-03", 200, "现金", "R-103", "物业费", "2026-05"],
+    )
+    response = upload(supervisor_client, "payments", content)
+    html = supervisor_client.get(response["Location"]).content.decode()
+    assert "分配情况" in html
+    assert "物业费 2026-01 ¥300.00、物业费 2026-02 ¥300.00、物业费 2026-03 ¥150.00" in html
+    assert "物业费 2026-01 ¥300.00、预存 ¥700.00" in html
+    assert "物业费 2026-05 ¥200.00" in html  # its own bill, though older ones are owed
+    assert not PaymentAllocation.objects.exists()  # a preview saves nothing
+
+    supervisor_client.post(response["Location"])
+    r101 = Payment.objects.get(receipt_no="R-101")
+    assert list(r101.allocations.order_by("bill__period").values_list("bill", "amount")) == [
+        (bills[0].pk, Decimal("300.00")),
+        (bills[1].pk, Decimal("300.00")),
+        (bills[2].pk, Decimal("150.00")),
+    ]
+    assert Payment.objects.get(receipt_no="R-102").unallocated == Decimal("700.00")
+    assert [b.paid_amount for b in house.bills.order_by("period")] == [300, 300, 150, 0, 200]
+
+
+def test_it_applies_the_credit_to_bills_imported_later(supervisor_client, site_a):
+    house = factories.make_house(site_a, building=3, unit=2, room="1201")
+    content = make_xlsx(PAYMENT_HEADER, [3, 2, "1201", "2026-01-05", 500, "微信", "R-1", "", ""])
+    upload_and_confirm(supervisor_client, "payments", content)
+    assert Payment.objects.get().unallocated == Decimal("500.00")  # no bill yet: credit
+
+    content = make_xlsx(
+        BILL_HEADER,
+        [3, 2, "1201", "物业费", "2026-01", 300, "2026-01-31", ""],
+        [3, 2, "1201", "物业费", "2026-02", 300, "2026-02-28", ""],
+    )
+    upload_and_confirm(supervisor_client, "bills", content, name="bills.xlsx")
+    assert [b.paid_amount for b in house.bills.order_by("period")] == [300, 200]
+    assert Payment.objects.get().unallocated == 0
 
 
 # --- errors ------------------------------------------------------------------------------
@@ -711,3 +792,27 @@ def test_it_lists_recent_imports_with_the_same_number_of_queries_for_few_or_many
     add(12)  # more than the page lists
     # Session, user, the header's unread messages, the recent imports with their uploaders.
     assert page_queries() == few == 4
+
+
+def test_it_checks_and_allocates_payments_with_a_fixed_number_of_queries(site_a):
+    from residents.roster.parse import roster_parse
+
+    def parse_queries(rows: int) -> int:
+        content = make_xlsx(
+            PAYMENT_HEADER,
+            *[
+                [3, 2, f"{i + 1}01", "2026-06-01", 450, "微信", f"F{rows}-{i}", "", ""]
+                for i in range(rows)
+            ],
+        )
+        with CaptureQueriesContext(connection) as queries:
+            result = roster_parse(site=site_a, kind="payments", data=content)
+        assert result.ok and all(cells[-1] for _number, cells in result.preview)
+        return len(queries)
+
+    for i in range(40):
+        house = factories.make_house(site_a, building=3, unit=2, room=f"{i + 1}01")
+        factories.make_overdue_bills(house, 2)
+    # The site's houses, the receipts taken (no bill is named: none asked for), the open
+    # bills of the file's houses and their credit.
+    assert parse_queries(4) == parse_queries(40) == 4
