@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from frontdesk import roles
-from frontdesk.areas import Area
+from frontdesk.areas import Area, Schedule
 
 AREA = Area(
     key="notices",
@@ -12,6 +12,33 @@ AREA = Area(
     icon="bi-megaphone",
     description=_("Draft, approve, print and deliver notices to residents."),
     permission=roles.USE_DESK,
-    built=False,
+    built=True,
     url_prefix="notices/",
+    # A supervisor's approvals queue (nobody else's desk pays a query for it).
+    waiting_on="notices.selectors.desk.waiting_on",
+    demo="notices.demo",
+    schedules=[
+        # Published notices past their last day become expired (notices.tasks).
+        Schedule("公告到期下架（每小时）", "notices.expire_due", 60 * 60),
+    ],
+    role_permissions={
+        roles.SUPERVISOR: [
+            # Approving, sending back, publishing urgent notices at once (notices.access).
+            "notices.approve_notice",
+            # Each site's notice types and templates. Types are retired (not active),
+            # never deleted: notices name them; a template nobody wants may go.
+            *[
+                f"notices.{action}_{model}"
+                for model in ("noticetype", "noticetemplate")
+                for action in ("view", "add", "change")
+            ],
+            "notices.delete_noticetemplate",
+            # Notices, their requests, attachments and timelines are read in admin; every
+            # change goes through the notice's page, so that it is on the timeline.
+            "notices.view_noticerequest",
+            "notices.view_notice",
+            "notices.view_noticeevent",
+            "notices.view_noticeattachment",
+        ],
+    },
 )

@@ -345,3 +345,28 @@ def make_case(
         house=house,
         **fields,
     ).case
+
+
+def notice_type(site: Site, name: str = "停水停电"):
+    """One of the site's notice types (every site gets the defaults when made)."""
+    from notices.models import NoticeType
+
+    return NoticeType.objects.get(site=site, name=name)
+
+
+def make_notice(site: Site, user: User, **fields):
+    """A draft notice of ``site`` by ``user``: a water outage for the whole site, in force
+    from today for a week; ``fields`` override any of it."""
+    from notices.services import drafts
+
+    today = timezone.localdate()
+    values = {
+        "type": notice_type(site),
+        "title": "停水通知",
+        "body": "因管道检修，本周六 9:00–17:00 停水。",
+        "issuer": f"{site.name}物业服务中心",
+        "effective_from": today,
+        "expires_on": today + timedelta(days=7),
+        **fields,
+    }
+    return drafts.notice_create(site=site, user=user, **values)

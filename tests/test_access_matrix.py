@@ -114,6 +114,41 @@ def case_photo(o: SimpleNamespace) -> dict:
     }
 
 
+def draft_notice(o: SimpleNamespace):
+    """A draft notice of site A (a water outage for the whole site)."""
+    from django.utils import timezone
+
+    from notices.models import NoticeType
+    from notices.services.drafts import notice_create
+
+    today = timezone.localdate()
+    return notice_create(
+        site=o.site,
+        user=o.roster_import.uploaded_by,
+        type=NoticeType.objects.get(site=o.site, name="停水停电"),
+        title="停水通知",
+        body="周六 9:00–17:00 停水。",
+        issuer="物业服务中心",
+        effective_from=today,
+        expires_on=today,
+    )
+
+
+def notice_attachment(o: SimpleNamespace) -> dict:
+    """An attachment of site A's notice whose file is not in storage (as the import's)."""
+    from notices.models import NoticeAttachment
+
+    row = NoticeAttachment.objects.create(
+        notice=draft_notice(o),
+        file="notices/x.pdf",
+        name="时间表.pdf",
+        kind="pdf",
+        size=10,
+        uploaded_by=o.roster_import.uploaded_by,
+    )
+    return {"pk": row.pk}
+
+
 RULES: dict[str, Rule] = {
     "desk": GET,
     "site_switch": Rule(method="POST", data=lambda o: {"site": o.site.pk}),
@@ -187,6 +222,20 @@ RULES: dict[str, Rule] = {
     "complaints:case_photo": Rule(kwargs=case_photo),
     "complaints:case_link": Rule(method="POST", kwargs=case_linked_to_itself),
     "notices:index": GET,
+    "notices:approvals": GET,
+    "notices:requests": GET,
+    "notices:request_create": GET,
+    "notices:create": GET,
+    "notices:template_start": GET,
+    "notices:preview": Rule(method="POST", data=lambda o: {"body": "**停水**"}),
+    "notices:attachment": Rule(kwargs=notice_attachment),
+    "notices:detail": Rule(kwargs=lambda o: {"pk": draft_notice(o).pk}),
+    "notices:edit": Rule(kwargs=lambda o: {"pk": draft_notice(o).pk}),
+    "notices:group_text": Rule(kwargs=lambda o: {"pk": draft_notice(o).pk}),
+    "notices:poster": Rule(kwargs=lambda o: {"pk": draft_notice(o).pk}),
+    "notices:action": Rule(
+        method="POST", kwargs=lambda o: {"pk": draft_notice(o).pk, "action": "submit"}
+    ),
     "coordination:index": GET,
     "admin_tasks:index": GET,
     ADMIN_DOOR: GET,
@@ -364,6 +413,27 @@ EXPECTED: dict[str, dict[str, int | str]] = {
     # site A (the link that is made is test_case_page's).
     "complaints:case_link": {**DESK_OBJECT, "clerk": 400, "supervisor": 400},
     "notices:index": DESK_AREA,
+    # notices.approve_notice: supervisors only, each their current site's queue.
+    "notices:approvals": {
+        **dict.fromkeys(ROLES, 403),
+        "anonymous": LOGIN,
+        "supervisor": 200,
+        "supervisor_b": 200,
+    },
+    "notices:requests": DESK_AREA,
+    "notices:request_create": DESK_AREA,
+    "notices:create": DESK_AREA,
+    "notices:template_start": DESK_AREA,
+    # The body's preview (htmx) is about no object: any desk user's own site.
+    "notices:preview": DESK_AREA,
+    # The fixture's attachment is not in storage: a 404 for those allowed to see it too.
+    "notices:attachment": {**DESK_OBJECT, "clerk": 404, "supervisor": 404},
+    "notices:detail": DESK_OBJECT,
+    "notices:edit": DESK_OBJECT,
+    "notices:group_text": DESK_OBJECT,
+    "notices:poster": DESK_OBJECT,
+    # No revision posted: the page again with the error (400), for whoever may act.
+    "notices:action": {**DESK_OBJECT, "clerk": 400, "supervisor": 400},
     "coordination:index": SITE_STAFF,
     "admin_tasks:index": DESK_AREA,
     # Admin is for staff users (supervisors); others go to admin's own login.

@@ -23,6 +23,8 @@ from complaints.models import Case, CaseEvent, Category
 from frontdesk import revealable
 from frontdesk.channels.models import Robot
 from frontdesk.models import Department, Site, User
+from notices.models import Notice, NoticeRequest, NoticeTemplate, NoticeType
+from notices.services.drafts import notice_request_create
 from residents.models import Bill, Building, House, Payment, Resident
 from tests import factories
 from visitors.models import Visit, WatchEntry
@@ -89,6 +91,12 @@ def site_b_rows(site_b, clerk_b) -> dict[type, object]:
     case = factories.make_case(site_b, clerk_b, category="灵蛇岛/蛇毒", house=house)
     case.number = "TS19990101-9999"
     Case.objects.filter(pk=case.pk).update(number=case.number)
+    notice_kind = NoticeType.objects.create(site=site_b, name="桃花岛专用类型")
+    template = NoticeTemplate.objects.create(
+        site=site_b, name="桃花岛模板", type=notice_kind, title="桃花岛", body="x"
+    )
+    asked = notice_request_create(site=site_b, user=clerk_b, requested_by="黄岛主", content="x")
+    notice = factories.make_notice(site_b, clerk_b, title="桃花岛封岛通知", type=notice_kind)
     return {
         Site: site_b,
         Building: house.building,
@@ -104,6 +112,10 @@ def site_b_rows(site_b, clerk_b) -> dict[type, object]:
         Category: category,
         Case: case,
         CaseEvent: CaseEvent.objects.filter(case=case).first(),
+        NoticeType: notice_kind,
+        NoticeTemplate: template,
+        NoticeRequest: asked,
+        Notice: notice,
     }
 
 

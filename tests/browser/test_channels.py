@@ -9,11 +9,11 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from frontdesk.channels import sending
+from frontdesk.channels.fakes.tencent_sms import SIGN_NAME, TEMPLATE_ID
 from frontdesk.channels.models import Delivery, Robot, SmsTemplate
 from residents.models import Building
 from tests import factories
 from tests.channels.conftest import fake_wecom  # noqa: F401  (fixtures)
-from frontdesk.channels.fakes.tencent_sms import SIGN_NAME, TEMPLATE_ID
 from tests.channels.sms_fixture import fake_sms  # noqa: F401
 
 pytestmark = pytest.mark.browser

@@ -11,10 +11,10 @@ from django.utils import timezone
 from frontdesk import roles
 from frontdesk.channels import sending
 from frontdesk.channels.adapters.wecom import WeComRobot
+from frontdesk.channels.fakes.tencent_sms import SIGN_NAME, TEMPLATE_ID
 from frontdesk.channels.models import Delivery, Robot, SmsTemplate
 from frontdesk.channels.recipients import GroupRobot, Message, ResidentPhone, Staff
 from frontdesk.channels.services.messages import message_send
-from frontdesk.channels.fakes.tencent_sms import SIGN_NAME, TEMPLATE_ID
 from tests.channels.sms_fixture import fake_sms  # noqa: F401  (the fixture)
 from tests.factories import make_site, make_user
 

@@ -6,8 +6,8 @@ from datetime import timedelta
 from io import BytesIO
 
 import pytest
-from django.contrib.staticfiles import finders
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.staticfiles import finders
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.templatetags.static import static
 from django.urls import reverse

@@ -77,7 +77,12 @@ def test_every_personal_field_is_a_field_of_its_model():
 
 
 def test_the_demo_seeders_come_from_the_areas():
-    assert area_seeders() == ["residents.demo", "visitors.demo", "complaints.demo"]
+    assert area_seeders() == [
+        "residents.demo",
+        "visitors.demo",
+        "complaints.demo",
+        "notices.demo",
+    ]
 
 
 def test_an_area_without_bench_cases_is_measured_by_its_landing(site_a):

@@ -6,6 +6,7 @@ from django.test import Client
 from complaints.models import CallbackAttempt, Case, CaseEvent, CasePhoto
 from frontdesk import roles
 from frontdesk.models import Department, Site, User
+from notices.models import Notice, NoticeRequest
 from residents.models import Building, House, Occupancy, Resident
 from visitors.models import Inquiry, Parcel, Visit, WatchEntry
 
@@ -32,13 +33,14 @@ def snapshot():
 
 
 def forget_reception() -> None:
-    """Reception's rows and the complaints' cases keep the houses and the clerks they name
-    (PROTECT): gone first. Cases and their timelines are never deleted (a trigger refuses
-    it), so they are emptied as a database is, with TRUNCATE."""
+    """Reception's rows, the complaints' cases and the notices keep the houses and the
+    clerks they name (PROTECT): gone first. Cases, notices and their timelines are never
+    deleted (a trigger refuses it), so they are emptied as a database is, with TRUNCATE."""
     for model in (Visit, Inquiry, Parcel, WatchEntry):
         model.objects.all().delete()
     tables = ", ".join(
-        model._meta.db_table for model in (CaseEvent, CasePhoto, CallbackAttempt, Case)
+        model._meta.db_table
+        for model in (CaseEvent, CasePhoto, CallbackAttempt, Case, Notice, NoticeRequest)
     )
     with connection.cursor() as cursor:
         # The test's transaction still holds the foreign keys' deferred checks of the rows

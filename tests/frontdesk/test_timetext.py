@@ -67,7 +67,7 @@ def test_a_waiting_parcel_says_how_long_ago_it_came(clerk_client, clerk, site_a)
 
 def test_areas_not_built_yet_say_so(clerk_client):
     desk = clerk_client.get(reverse("desk")).content.decode()
-    assert desk.count("即将上线") == 3  # notices, coordination, desk admin
-    landing = clerk_client.get(reverse("notices:index")).content.decode()
+    assert desk.count("即将上线") == 2  # coordination, desk admin
+    landing = clerk_client.get(reverse("coordination:index")).content.decode()
     assert "此功能尚未上线" in landing
     assert "此功能尚未上线" not in clerk_client.get(reverse("residents:index")).content.decode()

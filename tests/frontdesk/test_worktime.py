@@ -385,6 +385,7 @@ def test_a_supervisors_desk_asks_for_the_calendar_at_most_hourly(
     client.force_login(local_supervisor)
     client.get(reverse("desk"))  # renews the session, caches access and the answer
     # session and user, the header's unread messages, reception's counts, the cases'
-    # counts and those waiting at the desk (complaints): as a clerk's
-    with django_assert_num_queries(6):
+    # counts and those waiting at the desk (complaints), the notices waiting for the
+    # supervisor's approval
+    with django_assert_num_queries(7):
         client.get(reverse("desk"))

@@ -26,11 +26,11 @@ from django.utils import timezone
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
 from frontdesk.channels import ratelimit, sending
+from frontdesk.channels.fakes.wecom import FakeWeCom, Received
 from frontdesk.channels.models import Delivery, Robot
 from frontdesk.channels.recipients import GroupRobot, Message
 from frontdesk.channels.services.messages import message_send
 from frontdesk.channels.tasks import send_due
-from frontdesk.channels.fakes.wecom import FakeWeCom, Received
 from tests.factories import make_robot, make_site
 from tests.reliability.harness import wait_for
 

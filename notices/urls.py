@@ -1,9 +1,0 @@
-from django.urls import path
-
-from notices import views
-
-app_name = "notices"
-
-urlpatterns = [
-    path("", views.index, name="index"),
-]
