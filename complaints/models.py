@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from frontdesk.models import Department, Site
+from frontdesk.models import AppendOnly, Department, Site
 from frontdesk.scoping import SiteScopedQuerySet, check_same_site
 
 from .states import OPEN, RUNNING, State
@@ -543,29 +543,6 @@ class Case(models.Model):
             return self.house.label
         building = self.building.label if self.building_id is not None else ""
         return " ".join(part for part in (building, self.place) if part)
-
-
-class ImmutableRecord(Exception):
-    """A row of the timeline (or a photo or call-back attempt) was asked to change."""
-
-
-class AppendOnly(models.Model):
-    """Rows that are written once and kept as written: the model refuses a second save
-    and any delete, and the database's trigger (migration 0002) refuses UPDATE and DELETE
-    whoever sends them."""
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs) -> None:
-        if not self._state.adding:
-            raise ImmutableRecord(f"{type(self).__name__} {self.pk} is kept as written")
-        # Never Django's UPDATE-then-INSERT for a row given a primary key.
-        kwargs["force_insert"] = True
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ImmutableRecord(f"{type(self).__name__} {self.pk} cannot be deleted")
 
 
 class CaseEvent(AppendOnly):

@@ -292,3 +292,26 @@ class WorkingHours(models.Model):
     def ensure_for_sites(cls, site_ids) -> None:
         """Give every one of these sites its row (the defaults), in one statement."""
         cls.objects.bulk_create([cls(site_id=pk) for pk in site_ids], ignore_conflicts=True)
+
+
+class ImmutableRecord(Exception):
+    """A row kept as written (a timeline entry, a photo, an attempt) was asked to change."""
+
+
+class AppendOnly(models.Model):
+    """Rows that are written once and kept as written (the timelines of cases and
+    notices): the model refuses a second save and any delete, and each table's database
+    trigger (its app's migration) refuses UPDATE and DELETE whoever sends them."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise ImmutableRecord(f"{type(self).__name__} {self.pk} is kept as written")
+        # Never Django's UPDATE-then-INSERT for a row given a primary key.
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableRecord(f"{type(self).__name__} {self.pk} cannot be deleted")

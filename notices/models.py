@@ -35,7 +35,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from frontdesk.models import Department, Site
+from frontdesk.models import AppendOnly, Department, Site
 from frontdesk.scoping import SiteScopedQuerySet, check_same_site
 
 from .states import IN_PROGRESS, SHOWN_PUBLICLY, State
@@ -478,11 +478,7 @@ class NoticeAttachment(models.Model):
         return self.kind in ("jpeg", "png", "webp")
 
 
-class ImmutableRecord(Exception):
-    """A timeline entry was asked to change."""
-
-
-class NoticeEvent(models.Model):
+class NoticeEvent(AppendOnly):
     """One entry of a notice's timeline: who did what, when, from which state to which.
     Written once and kept as written (the model refuses a second save and any delete,
     the database's trigger UPDATE and DELETE)."""
@@ -534,12 +530,3 @@ class NoticeEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"
-
-    def save(self, *args, **kwargs) -> None:
-        if not self._state.adding:
-            raise ImmutableRecord(f"NoticeEvent {self.pk} is kept as written")
-        kwargs["force_insert"] = True
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ImmutableRecord(f"NoticeEvent {self.pk} cannot be deleted")

@@ -12,9 +12,9 @@ from complaints.models import (
     CaseCounter,
     CaseEvent,
     CasePhoto,
-    ImmutableRecord,
 )
 from complaints.services import callbacks, handling
+from frontdesk.models import ImmutableRecord
 from tests import factories
 from tests.complaints.conftest import photo
 

@@ -5,7 +5,8 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.db.models.deletion import ProtectedError
 
-from notices.models import ImmutableRecord, Notice, NoticeEvent
+from frontdesk.models import ImmutableRecord
+from notices.models import Notice, NoticeEvent
 from notices.services import workflow
 
 
