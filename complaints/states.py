@@ -29,11 +29,10 @@ closed from *resolved* by hand, a 12345 case needs the hotline's reply to close)
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
-from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
+
+from frontdesk import transitions
 
 
 class State(models.TextChoices):
@@ -132,38 +131,15 @@ RUNNING = OPEN - {S.PAUSED}
 FINAL = frozenset({S.CLOSED, S.WITHDRAWN})
 
 
-class IllegalTransition(ValidationError):
+class IllegalTransition(transitions.IllegalTransition):
     """The action is not allowed in the case's state; nothing was changed."""
 
-    def __init__(self, state: str, action: str):
-        self.state, self.action = State(state), Action(action)
-        super().__init__(
-            gettext("This case is “%(state)s”: it cannot %(action)s now.")
-            % {"state": self.state.label, "action": self.action.label},
-            code="illegal_transition",
-        )
+    states, actions = State, Action
+    message = gettext_lazy("This case is “%(state)s”: it cannot %(action)s now.")
 
 
-def allowed(state: str, action: str) -> bool:
-    return Action(action) in TRANSITIONS[State(state)]
-
-
-def actions_allowed(state: str) -> list[Action]:
-    """What may be done in ``state``, in the table's order (for the case page's buttons)."""
-    return list(TRANSITIONS[State(state)])
-
-
-def transition(state: str, action: str) -> State:
-    """The state ``action`` leads to from ``state``; IllegalTransition if it is not allowed."""
-    try:
-        return TRANSITIONS[State(state)][Action(action)]
-    except KeyError:
-        raise IllegalTransition(state, action) from None
-
-
-def path(state: str, actions: Iterable[str]) -> State:
-    """The state a chain of actions leads to (a call-back that also closes the case),
-    refusing the chain at its first illegal step."""
-    for action in actions:
-        state = transition(state, action)
-    return State(state)
+MACHINE = transitions.Transitions(TRANSITIONS, IllegalTransition)
+allowed = MACHINE.allowed
+actions_allowed = MACHINE.actions_allowed
+transition = MACHINE.transition
+path = MACHINE.path

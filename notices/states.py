@@ -22,9 +22,10 @@ Decisions the table makes:
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
+
+from frontdesk import transitions
 
 
 class State(models.TextChoices):
@@ -98,30 +99,14 @@ SHOWN_PUBLICLY = frozenset({S.PUBLISHED, S.EXPIRED, S.WITHDRAWN})
 FINAL = frozenset({S.EXPIRED, S.WITHDRAWN, S.SUPERSEDED})
 
 
-class IllegalTransition(ValidationError):
+class IllegalTransition(transitions.IllegalTransition):
     """The action is not allowed in the notice's state; nothing was changed."""
 
-    def __init__(self, state: str, action: str):
-        self.state, self.action = State(state), Action(action)
-        super().__init__(
-            gettext("This notice is “%(state)s”: it cannot %(action)s now.")
-            % {"state": self.state.label, "action": self.action.label},
-            code="illegal_transition",
-        )
+    states, actions = State, Action
+    message = gettext_lazy("This notice is “%(state)s”: it cannot %(action)s now.")
 
 
-def allowed(state: str, action: str) -> bool:
-    return Action(action) in TRANSITIONS[State(state)]
-
-
-def actions_allowed(state: str) -> list[Action]:
-    """What may be done in ``state``, in the table's order."""
-    return list(TRANSITIONS[State(state)])
-
-
-def transition(state: str, action: str) -> State:
-    """The state ``action`` leads to from ``state``; IllegalTransition if it is not allowed."""
-    try:
-        return TRANSITIONS[State(state)][Action(action)]
-    except KeyError:
-        raise IllegalTransition(state, action) from None
+MACHINE = transitions.Transitions(TRANSITIONS, IllegalTransition)
+allowed = MACHINE.allowed
+actions_allowed = MACHINE.actions_allowed
+transition = MACHINE.transition
