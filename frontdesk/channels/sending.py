@@ -33,6 +33,7 @@ from frontdesk.channels import backends, ratelimit
 from frontdesk.channels.adapters.outcome import Outcome, Verdict
 from frontdesk.channels.models import Delivery, Robot, SmsTemplate
 from frontdesk.channels.quiet import next_allowed
+from frontdesk.links import absolute
 
 logger = logging.getLogger(__name__)
 
@@ -305,7 +306,7 @@ class _Batch:
                 robot.key,
                 subject=row.subject,
                 text=row.text,
-                link=row.link,
+                link=absolute(row.link),
                 markdown=not row.phone,
                 mentioned_mobiles=[row.phone] if row.phone else [],
             )
@@ -390,7 +391,9 @@ class _Batch:
             return
         sender = backends.email_sender()
         backend = "log" if isinstance(sender, backends.LogEmail) else "smtp"
-        outcome = sender.send(to=row.email, subject=row.subject, text=row.text, link=row.link)
+        outcome = sender.send(
+            to=row.email, subject=row.subject, text=row.text, link=absolute(row.link)
+        )
         self._finish(started, outcome, backend)
 
 

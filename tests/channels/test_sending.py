@@ -60,7 +60,8 @@ def send(site, robot, count=1, message=None):
         )
 
 
-def test_it_sends_a_robot_message_once(site, robot, wecom):
+def test_it_sends_a_robot_message_once(site, robot, wecom, settings):
+    settings.PUBLIC_BASE_URL = "https://desk.example.com"
     send(site, robot)
 
     report = sending.send_due()
@@ -71,7 +72,9 @@ def test_it_sends_a_robot_message_once(site, robot, wecom):
     assert delivery.sent_at is not None and delivery.attempts == 0
     assert report.sent == 1 and again.sent == 0
     assert len(wecom.delivered) == 1
-    assert "停水通知" in wecom.delivered[0].content and "/n/abc/" in wecom.delivered[0].content
+    assert "停水通知" in wecom.delivered[0].content
+    # The link stored as a path is sent on the public address: a path opens nothing in WeCom.
+    assert "(https://desk.example.com/n/abc/)" in wecom.delivered[0].content
 
 
 def test_it_keeps_each_robots_rate_across_batches(site, robot, wecom, settings):
