@@ -62,4 +62,15 @@ class DepartmentStaff:
     department: Department
 
 
-Recipient = ResidentPhone | GroupRobot | Staff | DepartmentStaff
+@dataclass(frozen=True)
+class Personal:
+    """A recipient with a message of its own, about a record of its own (a payment
+    reminder: each house its amount, its months, its reminder), written by the same one
+    ``message_send`` as the others. Its message keeps the call's purpose."""
+
+    recipient: ResidentPhone | GroupRobot | Staff | DepartmentStaff
+    message: Message
+    about: object | None = None  # a model instance
+
+
+Recipient = ResidentPhone | GroupRobot | Staff | DepartmentStaff | Personal

@@ -13,7 +13,7 @@ from frontdesk.channels import sending
 from frontdesk.channels.adapters.wecom import WeComRobot
 from frontdesk.channels.fakes.tencent_sms import SIGN_NAME, TEMPLATE_ID
 from frontdesk.channels.models import Delivery, Robot, SmsTemplate
-from frontdesk.channels.recipients import GroupRobot, Message, ResidentPhone, Staff
+from frontdesk.channels.recipients import GroupRobot, Message, Personal, ResidentPhone, Staff
 from frontdesk.channels.services.messages import message_send
 from tests.channels.sms_fixture import fake_sms  # noqa: F401  (the fixture)
 from tests.factories import make_site, make_user
@@ -237,6 +237,29 @@ def test_it_records_why_a_resident_is_not_reached(site, recipient, code):
 
     delivery = Delivery.objects.get()
     assert delivery.state == State.SKIPPED and delivery.code == code and delivery.detail
+
+
+def test_each_personal_recipient_gets_its_own_message_and_record(site, robot):
+    first, second = make_user(site, username="p1"), make_user(site, username="p2")
+    shared = Message("test", "缴费提醒", "请缴费", params={"site": "翠湖花园"})
+    own = Message("test", "缴费提醒", "101 欠费 ¥300", params={"amount": "300.00"})
+
+    message_send(
+        site=site,
+        recipients=[Personal(ResidentPhone("13800138000"), own, about=first), Staff(second)],
+        message=shared,
+        about=robot,
+    )
+
+    sms, inbox = Delivery.objects.order_by("id")
+    assert (sms.text, sms.params, sms.about_id) == ("101 欠费 ¥300", own.params, str(first.pk))
+    assert (inbox.text, inbox.about_id) == ("请缴费", str(robot.pk))
+    with pytest.raises(ValueError, match="purpose"):
+        message_send(
+            site=site,
+            recipients=[Personal(Staff(first), Message("other", "x", "y"))],
+            message=shared,
+        )
 
 
 def test_it_refuses_another_sites_robot(site):

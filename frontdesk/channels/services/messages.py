@@ -24,6 +24,7 @@ from frontdesk.channels.recipients import (
     DepartmentStaff,
     GroupRobot,
     Message,
+    Personal,
     Recipient,
     ResidentPhone,
     Staff,
@@ -53,7 +54,8 @@ def message_send(
         planner.add(recipient)
     about_type = ContentType.objects.get_for_model(about) if about is not None else None
     for row in planner.rows:
-        row.about_type, row.about_id = about_type, str(about.pk) if about is not None else ""
+        if row.about_id == "":  # a Personal recipient's rows name their own record
+            row.about_type, row.about_id = about_type, str(about.pk) if about is not None else ""
         row.created_by = user
     Delivery.objects.bulk_create(planner.rows, batch_size=2000)
     if any(r.state == State.PENDING and r.not_before <= now for r in planner.rows):
@@ -73,6 +75,20 @@ class _Planner:
 
     def add(self, recipient: Recipient) -> None:
         match recipient:
+            case Personal():
+                if recipient.message.purpose != self.message.purpose:
+                    raise ValueError("a personal message keeps the call's purpose")
+                first, shared = len(self.rows), self.message
+                self.message = recipient.message
+                try:
+                    self.add(recipient.recipient)
+                finally:
+                    self.message = shared
+                about = recipient.about
+                if about is not None:
+                    about_type = ContentType.objects.get_for_model(about)  # cached
+                    for row in self.rows[first:]:
+                        row.about_type, row.about_id = about_type, str(about.pk)
             case ResidentPhone():
                 self._sms(recipient)
             case GroupRobot():
