@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from frontdesk.admin import (
     BigTableAdmin,
+    ReadOnlyAdmin,
     SiteListFilter,
     SiteScopedAdmin,
     SiteScopedInline,
@@ -11,12 +12,14 @@ from frontdesk.admin import (
 )
 from frontdesk.personal import mask_phone, normalize_plate
 from residents.models import (
+    ArrearsReminder,
     Bill,
     Building,
     House,
     Occupancy,
     Payment,
     PaymentAllocation,
+    RecordsSettings,
     Resident,
     RosterImport,
     Vehicle,
@@ -245,3 +248,31 @@ class RosterImportAdmin(SiteScopedAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(RecordsSettings)
+class RecordsSettingsAdmin(SiteScopedAdmin):
+    """Each site's payment-reminder rules (defaults until a supervisor saves a row)."""
+
+    list_display = ["site", "reminder_interval_days", "finance_phone"]
+    list_select_related = ["site"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The site is the settings' key: moving them to another site would be a new row.
+        return ["site"] if obj is not None else []
+
+
+@admin.register(ArrearsReminder)
+class ArrearsReminderAdmin(ReadOnlyAdmin, BigTableAdmin):
+    """The payment reminders given, as the arrears pages recorded them: read only."""
+
+    list_display = ["sent_at", "house", "channel", "amount", "months", "messages", "sent_by"]
+    list_filter = [SiteListFilter, "channel"]
+    list_select_related = ["house__building", "sent_by"]
+    search_fields = ["house__room"]
+    search_help_text = HOUSE_SEARCH_HELP
+    ordering = ["-sent_at"]
+
+    def get_search_results(self, request, queryset, search_term):
+        found = houses_search(queryset, searchable_site_ids(request), search_term, field="house")
+        return found, False

@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from frontdesk import revealable, roles
-from frontdesk.areas import Area
+from frontdesk.areas import Area, MessagePurpose
 
 AREA = Area(
     key="residents",
@@ -32,6 +32,12 @@ AREA = Area(
             "residents.view_rosterimport",
             # Read on the payment's page; only the allocation service writes them.
             "residents.view_paymentallocation",
+            # Each site's reminder interval and payment instructions; the reminders given
+            # are read in admin, written by the arrears pages alone.
+            "residents.view_recordssettings",
+            "residents.add_recordssettings",
+            "residents.change_recordssettings",
+            "residents.view_arrearsreminder",
         ],
     },
     personal_fields={
@@ -40,6 +46,13 @@ AREA = Area(
             "phone2": revealable.PHONE,
             "id_number": revealable.ID_NUMBER,
         },
+    },
+    # The payment reminder's template is filled with: the site's name, 3栋2单元1201, the
+    # amount owed (1200.00), the months owed, and the finance office's phone.
+    message_purposes={
+        "arrears_reminder": MessagePurpose(
+            _("Payment reminder (arrears)"), ("site", "house", "amount", "months", "phone")
+        ),
     },
     demo="residents.demo",
     bench_cases="residents.bench.cases",

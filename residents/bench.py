@@ -5,7 +5,7 @@ from django.db.models.functions import Left
 
 from frontdesk.bench import LOOKUP_MS, BenchContext, Case, reference
 from frontdesk.models import Site
-from residents.models import Resident, SearchTerm
+from residents.models import Building, Resident, SearchTerm
 from residents.selectors import arrears as selectors
 
 STOCK_ADMIN_RESIDENTS = "/__bench__/residents/stock-admin/residents/resident/"
@@ -96,6 +96,7 @@ def cases(context: BenchContext) -> list:
     found += [
         Case("records: house page (debtor)", f"/residents/houses/{house}/"),
         Case("records: arrears list", "/residents/arrears/"),
+        *reminder_cases(site),
         *[
             Case(f"records: data quality {section}", "/residents/quality/", {"section": section})
             for section in ("no_phone", "bad_phone", "no_owner", "duplicates")
@@ -130,3 +131,34 @@ def cases(context: BenchContext) -> list:
         ],
     ]
     return found
+
+
+def reminder_cases(site: Site) -> list[Case]:
+    """Payment reminders from the arrears list (the notices issue's arrears-to-notices
+    step): the list filtered, the confirmation of a run and its door slips for every owing
+    house of the site, and a run recorded (rolled back, as every post of the bench)."""
+    building = (
+        Building.objects.filter(site=site, houses__bills__isnull=False)
+        .order_by("number")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    filtered = {"months": 2, "building": building or 0}
+    owing = list(selectors.arrears_totals(site).values_list("house", flat=True)[:2000])
+    return [
+        Case("records: arrears list, filtered", "/residents/arrears/", filtered),
+        Case("records: reminders confirmation (all owing)", "/residents/arrears/reminders/"),
+        Case("records: door slips (all owing)", "/residents/arrears/slips/"),
+        # The run's writes, without the SMS provider a bench machine lacks: the door
+        # slips of every owing house recorded as delivered (a reminder per house). A
+        # write of hundreds of rows, as publishing a notice is: its own budget, not a
+        # page's (the issue gives publishing to 10,000 households 5 s).
+        Case(
+            f"records: door slips delivered, {len(owing):,} houses (POST)",
+            "/residents/arrears/slips/delivered/",
+            {"houses": ",".join(map(str, owing))},
+            method="post",
+            status=302,
+            budget_ms=1000,
+        ),
+    ]

@@ -14,10 +14,13 @@ from datetime import date, datetime, timedelta
 from datetime import time as time_of_day
 from decimal import Decimal
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from frontdesk.bulk import copy_rows, reserve_ids
+from frontdesk.channels.models import Delivery, SmsTemplate
 from frontdesk.demo import (
     DEMO_SITES,
     BenchTally,
@@ -30,6 +33,7 @@ from frontdesk.demo import (
 from frontdesk.models import Site
 from residents.allocation import Money, OpenBill, plan
 from residents.models import (
+    ArrearsReminder,
     Bill,
     Building,
     FeeKind,
@@ -37,11 +41,20 @@ from residents.models import (
     Occupancy,
     Payment,
     PaymentAllocation,
+    RecordsSettings,
     Resident,
     SearchTerm,
     Vehicle,
 )
 from residents.search import name_search_keys, terms_for
+from residents.selectors.arrears import arrears_totals, houses_owing
+from residents.selectors.reminders import PURPOSE as REMINDER
+from residents.selectors.reminders import (
+    finance_phone,
+    reminder_plan,
+    reminder_text,
+    reminder_values,
+)
 
 PROVINCE_PLATES = "浙浙浙浙沪苏皖赣闽"
 PLATE_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -94,6 +107,10 @@ def seed_demo(context: SeedContext) -> None:
         if not Building.objects.filter(site=site).exists():
             shape = SiteShape(spec.buildings, spec.units, spec.floors, spec.rooms_per_floor)
             seed_site(site, shape, context.rng("residents", site.name), context.today)
+        reminder_template(site)
+    clerk = context.users.get("clerk")
+    if context.sites and clerk is not None:
+        seed_reminders(context.sites[0], clerk, context.rng("reminders"))
 
 
 def seed_bench(context: SeedContext) -> dict[str, int]:
@@ -119,7 +136,108 @@ def seed_bench(context: SeedContext) -> dict[str, int]:
             f"{counts['houses']:,} houses, {counts['residents']:,} residents,"
             f" {counts['bills']:,} bills",
         )
+    # Every site can text payment reminders (the arrears pages' figures include that).
+    for site, _spec in context.bench:
+        reminder_template(site)
     return tally.done()
+
+
+def reminder_template(site: Site) -> None:
+    """The site's approved payment-reminder text (residents/area.py names its parameters),
+    unless it has one."""
+    if SmsTemplate.objects.filter(site=site, purpose=REMINDER, is_active=True).exists():
+        return
+    sign = site.name[:2] + "物业"
+    SmsTemplate.objects.create(
+        site=site,
+        purpose=REMINDER,
+        template_id="2318004",
+        sign_name=sign,
+        params="site,house,amount,months,phone",
+        text=f"【{sign}】尊敬的{{2}}业主，截至目前您家已欠缴物业服务等费用{{4}}个月，共计{{3}}元，"
+        "请尽快缴纳，如已缴纳请忽略。咨询电话{5}（{1}物业服务中心）。",
+    )
+
+
+# (days ago, channel) of the demo's past reminders, given to the first site's largest
+# debts: a few within the 30-day interval (the confirmation page leaves them out, saying
+# when), some long enough ago to be reminded again, door slips among them.
+DEMO_REMINDERS = [
+    (3, "sms"),
+    (3, "sms"),
+    (3, "slip"),
+    (12, "sms"),
+    (12, "slip"),
+    (45, "sms"),
+    (45, "slip"),
+    (70, "sms"),
+]
+
+
+def seed_reminders(site: Site, clerk, rng: random.Random) -> None:
+    """Payment reminders given at the first demo site, with their text messages as sent
+    (the channels' rows, as the channels' own demo writes its past messages)."""
+    if ArrearsReminder.objects.filter(site=site).exists():
+        return
+    RecordsSettings.objects.get_or_create(
+        site=site,
+        defaults={
+            "how_to_pay": "请到物业服务中心财务室（1栋1单元101）缴纳，工作日 8:30–17:30；"
+            "也可在服务台扫码，用微信或支付宝缴纳。"
+        },
+    )
+    rows = list(arrears_totals(site)[: 3 * len(DEMO_REMINDERS)])
+    owing = houses_owing(site, [r["house"] for r in rows])
+    settings = RecordsSettings.of(site)
+    targets = reminder_plan(site, owing, channel="sms", settings=settings).targets
+    phone = finance_phone(site, settings)
+    about_type = ContentType.objects.get_for_model(ArrearsReminder)
+    now = timezone.now()
+    deliveries = []
+    with translation.override("zh-hans"):
+        for days, channel in DEMO_REMINDERS:
+            # A text message only where an owner can be texted, as the service would.
+            target = next((t for t in targets if channel == "slip" or t.texted), None)
+            if target is None:
+                break
+            targets.remove(target)
+            at = now - timedelta(days=days, minutes=rng.randrange(0, 240))
+            texted = target.texted if channel == "sms" else []
+            reminder = ArrearsReminder.objects.create(
+                site=site,
+                house_id=target.house_id,
+                channel=channel,
+                amount=target.arrears.total,
+                months=target.arrears.months,
+                messages=len(texted),
+                sent_by=clerk,
+                sent_at=at,
+                sent_on=timezone.localdate(at),
+            )
+            values = reminder_values(site, target, phone)
+            deliveries += [
+                Delivery(
+                    site=site,
+                    channel=Delivery.Channel.SMS,
+                    audience=Delivery.Audience.RESIDENT,
+                    state=Delivery.State.SENT,
+                    purpose=REMINDER,
+                    subject=gettext("Payment reminder"),
+                    text=reminder_text(values),
+                    params=values,
+                    phone=owner.phone,
+                    recipient_name=f"{owner.name}（{target.label}）",
+                    about_type=about_type,
+                    about_id=str(reminder.pk),
+                    created_by=clerk,
+                    not_before=at,
+                    sent_at=at + timedelta(seconds=3),
+                    backend="tencent",
+                    code="Ok",
+                )
+                for owner in texted
+            ]
+    Delivery.objects.bulk_create(deliveries)
 
 
 def plate(rng: random.Random) -> str:

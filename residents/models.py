@@ -4,7 +4,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Right
 from django.utils import timezone
@@ -549,3 +549,121 @@ class RosterImport(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+DEFAULT_REMINDER_INTERVAL_DAYS = 30
+
+DEFAULT_HOW_TO_PAY = _(
+    "Pay at the finance office of the property service centre (cash or bank card), "
+    "or by WeChat Pay or Alipay at the service desk."
+)
+
+
+class RecordsSettings(models.Model):
+    """A site's rules for payment reminders, set by its supervisor in admin; defaults when
+    absent (``RecordsSettings.of``)."""
+
+    site = models.OneToOneField(
+        Site,
+        verbose_name=_("site"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="records_settings",
+    )
+    reminder_interval_days = models.PositiveSmallIntegerField(
+        _("minimum days between payment reminders"),
+        default=DEFAULT_REMINDER_INTERVAL_DAYS,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text=_(
+            "A house reminded by text message (or given a door slip) is not reminded the "
+            "same way again before this many days have passed."
+        ),
+    )
+    how_to_pay = models.TextField(
+        _("how to pay"),
+        max_length=300,
+        blank=True,
+        help_text=_("Printed on the door slips. Empty: the standard text."),
+    )
+    finance_phone = models.CharField(
+        _("finance office phone"),
+        max_length=30,
+        blank=True,
+        help_text=_(
+            "On the slips and in the text message. Empty: the finance department's phone, "
+            "or else the site's service phone."
+        ),
+    )
+
+    objects = SiteScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("records settings")
+        verbose_name_plural = _("records settings")
+
+    def __str__(self) -> str:
+        return str(self.site)
+
+    @classmethod
+    def of(cls, site: Site) -> RecordsSettings:
+        """The site's settings, or the defaults (unsaved) when none were set."""
+        return cls.objects.filter(site=site).first() or cls(site=site)
+
+    @property
+    def payment_instructions(self) -> str:
+        return self.how_to_pay.strip() or str(DEFAULT_HOW_TO_PAY)
+
+
+class ArrearsReminder(models.Model):
+    """One payment reminder given to one owing house: a text message to its owners, or a
+    door slip recorded as delivered. What the house owed then is kept as it was said."""
+
+    class Channel(models.TextChoices):
+        SMS = "sms", _("Text message")
+        SLIP = "slip", _("Door slip")
+
+    site = models.ForeignKey(
+        Site, verbose_name=_("site"), on_delete=models.CASCADE, related_name="+"
+    )
+    house = models.ForeignKey(
+        House,
+        verbose_name=_("house"),
+        on_delete=models.CASCADE,
+        related_name="arrears_reminders",
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    amount = models.DecimalField(_("amount owed"), max_digits=12, decimal_places=2)
+    months = models.PositiveSmallIntegerField(_("months owed"))
+    # The owners' text messages written (frontdesk.channels deliveries about this row).
+    messages = models.PositiveSmallIntegerField(_("text messages"), default=0)
+    sent_by = models.ForeignKey(
+        "frontdesk.User", verbose_name=_("sent by"), on_delete=models.PROTECT, related_name="+"
+    )
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+    # The site's day it was sent on: one reminder a house, channel and day at most, held
+    # by the database too (the services lock the houses first, so it is never hit).
+    sent_on = models.DateField(_("sent on"), default=timezone.localdate)
+
+    objects = SiteScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("payment reminder")
+        verbose_name_plural = _("payment reminders")
+        ordering = ["-sent_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["house", "channel", "sent_on"], name="arrearsreminder_once_a_day"
+            ),
+        ]
+        indexes = [
+            # A house's last reminder (its page, the arrears list, the interval check).
+            models.Index(fields=["house", "channel", "-sent_at"], name="arrearsreminder_house"),
+            # Admin lists a site's reminders newest first.
+            models.Index(fields=["site", "-sent_at"], name="arrearsreminder_site"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.house} {self.get_channel_display()} {self.sent_on:%Y-%m-%d}"
+
+    def clean(self) -> None:
+        check_same_site(self, "house")

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from frontdesk.models import Site
 from residents.models import Bill, House, Payment, outstanding
-from residents.selectors.houses import house_occupants
+from residents.selectors.houses import channel_label, house_occupants, last_reminder
 
 
 @dataclass(frozen=True)
@@ -74,8 +74,11 @@ def houses_owing(site: Site, house_ids, today: date | None = None) -> dict[int, 
     return {r["house"]: Arrears(r["arrears_months"], r["arrears_total"]) for r in rows}
 
 
-def arrears_houses(site: Site, rows, *, with_occupants: bool = False) -> list[House]:
-    """The houses of ``arrears_totals`` rows, in their order, carrying the two figures."""
+def arrears_houses(
+    site: Site, rows, *, with_occupants: bool = False, with_reminders: bool = False
+) -> list[House]:
+    """The houses of ``arrears_totals`` rows, in their order, carrying the two figures
+    (and, ``with_reminders``, their last reminder: ``last_reminder_at`` and ``_channel``)."""
     rows = list(rows)
     houses = (
         House.objects.for_site(site)
@@ -84,6 +87,10 @@ def arrears_houses(site: Site, rows, *, with_occupants: bool = False) -> list[Ho
     )
     if with_occupants:
         houses = houses.prefetch_related(house_occupants())
+    if with_reminders:
+        houses = houses.annotate(
+            last_reminder_at=last_reminder(), last_reminder_channel=last_reminder("channel")
+        )
     by_id = {house.pk: house for house in houses}
     result = []
     for row in rows:
@@ -91,5 +98,7 @@ def arrears_houses(site: Site, rows, *, with_occupants: bool = False) -> list[Ho
         if house is not None:
             house.arrears_months = row["arrears_months"]
             house.arrears_total = row["arrears_total"]
+            if with_reminders:
+                house.last_reminder_label = channel_label(house.last_reminder_channel)
             result.append(house)
     return result

@@ -52,9 +52,11 @@ def lookup_sheets(result: LookupResult, phone: Format) -> list[Sheet]:
     return [residents, houses]
 
 
-def arrears_export(site: Site) -> list[House]:
-    """Every house owing, with its owners, as the arrears list shows them."""
-    return arrears_houses(site, arrears_totals(site), with_occupants=True)
+def arrears_export(site: Site, rows=None) -> list[House]:
+    """Every house owing (or the ``arrears_totals`` rows given: the list's filtered ones),
+    with its owners, as the arrears list shows them."""
+    rows = arrears_totals(site) if rows is None else rows
+    return arrears_houses(site, rows, with_occupants=True)
 
 
 def arrears_sheet(houses: list[House], phone: Format) -> Sheet:

@@ -7,11 +7,20 @@ from datetime import date
 from decimal import Decimal
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import OuterRef, Prefetch, Sum, TextField, Window
+from django.db.models import OuterRef, Prefetch, Subquery, Sum, TextField, Window
 from django.db.models.functions import Cast, JSONObject
 
 from frontdesk.models import Site
-from residents.models import Bill, FeeKind, House, Occupancy, Payment, PaymentAllocation
+from residents.models import (
+    ArrearsReminder,
+    Bill,
+    Building,
+    FeeKind,
+    House,
+    Occupancy,
+    Payment,
+    PaymentAllocation,
+)
 from residents.search import HouseCode
 
 
@@ -31,14 +40,31 @@ def house_occupants() -> Prefetch:
     return current_occupancies("resident")
 
 
+def last_reminder(field: str = "sent_at") -> Subquery:
+    """A house's last payment reminder (OuterRef "pk"), any channel: ``field`` of it."""
+    return Subquery(
+        ArrearsReminder.objects.filter(house=OuterRef("pk")).order_by("-sent_at").values(field)[:1]
+    )
+
+
+def channel_label(channel: str | None) -> str:
+    return ArrearsReminder.Channel(channel).label if channel else ""
+
+
 def house_detail(site: Site, pk: int) -> House:
     from frontdesk.scoping import get_for_site_or_404
 
-    return get_for_site_or_404(
-        House.objects.select_related("building", "site").prefetch_related(house_occupants()),
+    # The last payment reminder comes with the house (two subqueries of its row): the
+    # page gathers what every area knows of the house, under a cap on its queries.
+    house = get_for_site_or_404(
+        House.objects.select_related("building", "site")
+        .prefetch_related(house_occupants())
+        .annotate(last_reminder_at=last_reminder(), last_reminder_channel=last_reminder("channel")),
         site,
         pk=pk,
     )
+    house.last_reminder_label = channel_label(house.last_reminder_channel)
+    return house
 
 
 @dataclass
@@ -116,6 +142,10 @@ def house_payments(house: House, limit: int = 10) -> tuple[list[Payment], Decima
             for row in payment.paid_bills
         ]
     return payments, payments[0].house_credit if payments else Decimal(0)
+
+
+def site_buildings(site: Site) -> list[Building]:
+    return list(Building.objects.for_site(site).order_by("number"))
 
 
 def houses_by_code(site: Site, code: HouseCode, limit: int = 2) -> list[House]:

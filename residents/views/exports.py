@@ -11,6 +11,7 @@ from frontdesk.personal import mask_phone
 from frontdesk.roles import USE_DESK
 from frontdesk.services import export_formats
 from frontdesk.xlsx import xlsx_response
+from residents.filters import arrears_filter
 from residents.selectors import exports as selectors
 from residents.selectors.lookup import lookup
 
@@ -42,7 +43,9 @@ def lookup_export(request: HttpRequest) -> HttpResponse:
 @never_cache
 @site_view(USE_DESK)
 def arrears_export(request: HttpRequest) -> HttpResponse:
-    houses = selectors.arrears_export(request.site)
+    # What the list shows, with its filters.
+    rows = arrears_filter(request.site, request.GET).rows
+    houses = selectors.arrears_export(request.site, rows)
     phone = _phone_format(request, _("Arrears list"), len(houses))
     return xlsx_response(
         _("arrears-%(date)s.xlsx") % {"date": f"{timezone.localdate():%Y%m%d}"},

@@ -73,12 +73,12 @@ def test_it_uses_the_same_number_of_queries_for_few_or_many(
 ):
     clerk_client.get(URL)
     # Session, user, the header's unread messages, the count of houses in arrears, their
-    # sums, the page's houses.
-    with django_assert_num_queries(6):
+    # sums, the page's houses (with their last reminder), the buildings of the filter.
+    with django_assert_num_queries(7):
         clerk_client.get(URL)
     for i in range(30):
         factories.make_overdue_bills(factories.make_house(site_a, building=10 + i, room="101"), 2)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         clerk_client.get(URL)
 
 
