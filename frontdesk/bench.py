@@ -65,6 +65,9 @@ class Case:
     # Work that is not a page (a beat tick): called instead of a request, in a transaction
     # rolled back after each call, as a form post is.
     call: Callable[[], object] | None = None
+    # Work that takes seconds (publishing to a whole site) is timed this many times, after
+    # one warm-up, whatever the run's count.
+    requests: int | None = None
 
 
 def reference(name: str, path: str, kind: str, **kwargs) -> Case:
@@ -222,8 +225,12 @@ def run(
         figure = Figure(case)
         try:
             n = max(requests // 4, 1) if case.slow else requests
+            if case.requests is not None:
+                n, case_warmup = min(case.requests, requests), min(warmup, 1)
+            else:
+                case_warmup = warmup
             figure.p50_ms, figure.p95_ms, figure.queries = timed(
-                request_of(case, clients[case.user]), n, warmup
+                request_of(case, clients[case.user]), n, case_warmup
             )
         except Exception as error:  # one broken page is a failed figure, not a lost run
             figure.error = f"failed: {error!r}"

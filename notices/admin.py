@@ -26,6 +26,7 @@ from notices.models import (
     NoticeRequest,
     NoticeTemplate,
     NoticeType,
+    PostingLocation,
 )
 from notices.rendering import PLACEHOLDERS
 
@@ -228,3 +229,26 @@ class NoticeAdmin(ReadOnlyAdmin, SiteColumnWhenSeveral, SiteScopedAdmin):
             *(h.label for h in notice.houses.select_related("building")),
         ]
         return format_html_join("、", "{}", ((row,) for row in rows)) or "—"
+
+
+@admin.register(PostingLocation)
+class PostingLocationAdmin(NoDelete, SiteColumnWhenSeveral, SiteScopedAdmin):
+    """Where each site posts its notices (张贴位置): one board per building, lift lobbies,
+    gates. Retired (not active), never deleted: postings name them. Its QR code key is
+    made once and never shown for editing: the posters already up carry it."""
+
+    list_display = ["name", "site", "kind", "building", "sort_order", "is_active"]
+    list_editable = ["sort_order", "is_active"]
+    list_filter = [SiteListFilter, "kind", "is_active"]
+    list_select_related = ["site", "building"]
+    search_fields = ["name"]
+    fields = ["site", "name", "kind", "building", "sort_order", "is_active"]
+    ordering = ["site_id", "sort_order", "id"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "building" and formfield is not None:
+            formfield.queryset = formfield.queryset.select_related("site")
+            if len(searchable_site_ids(request)) > 1:
+                formfield.label_from_instance = lambda b: f"{b.site} · {b.label}"
+        return formfield

@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from frontdesk import roles
-from frontdesk.areas import Area, Schedule
+from frontdesk.areas import Area, MessagePurpose, Schedule
 
 AREA = Area(
     key="notices",
@@ -17,6 +17,15 @@ AREA = Area(
     # A supervisor's approvals queue (nobody else's desk pays a query for it).
     waiting_on="notices.selectors.desk.waiting_on",
     demo="notices.demo",
+    # The page a poster's QR code opens on a phone (/n/<token>/), without logging in.
+    public_urls={"n/": "notices.urls.public"},
+    bench_cases="notices.bench.cases",
+    # Publishing tells the audience buildings' groups and, for outages and urgent
+    # notices, texts the owners (notices.services.delivery); the SMS template recorded
+    # for this purpose is filled with these parameters.
+    message_purposes={
+        "notice": MessagePurpose(_("Notice published"), ("site", "type", "title", "date", "phone")),
+    },
     schedules=[
         # Published notices past their last day become expired (notices.tasks).
         Schedule("公告到期下架（每小时）", "notices.expire_due", 60 * 60),
@@ -39,6 +48,11 @@ AREA = Area(
             "notices.view_notice",
             "notices.view_noticeevent",
             "notices.view_noticeattachment",
+            # Each site's posting locations (boards, lift lobbies, gates). Retired (not
+            # active), never deleted: postings name them.
+            "notices.view_postinglocation",
+            "notices.add_postinglocation",
+            "notices.change_postinglocation",
         ],
     },
 )

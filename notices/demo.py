@@ -5,8 +5,13 @@ one sent back, one approved, published ones (one urgent, published directly by t
 supervisor), one corrected by a second version, an expired one and a withdrawn one.
 
 Company scale adds 2,000 notices (for 100,000 houses) over the last year across the
-further sites, with their timelines (``seed_bench``); their postings and deliveries come
-with those steps.
+further sites, with their timelines (``seed_bench``), and where they were posted and how
+often their QR codes were opened (notices.demo_postings); their deliveries come with that
+step.
+
+Posting: each demo site's locations, the copies of its notices on them with one board
+still waiting for the fee notice, copies of ended notices still up, and opens
+(notices.demo_postings).
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from django.utils import timezone
 
 from frontdesk.demo import SeedContext
 from frontdesk.models import Department, Site, User
+from notices import demo_postings
 from notices.models import Notice, NoticeTemplate, NoticeType
 from notices.rendering import SITE, fill_placeholders
 from notices.services import drafts, versions, workflow
@@ -129,6 +135,14 @@ def seed_demo(context: SeedContext) -> None:
             _seed_site(site, clerk, supervisor, timezone.now())
     # Whatever the demo left published past its last day.
     notices_expire()
+    # Where they are posted (after the expiry: a copy goes up only on a notice in force).
+    for index, site in enumerate(context.sites):
+        clerk = (clerks[index] if index < len(clerks) else None) or supervisor
+        if clerk is not None:
+            with transaction.atomic():
+                demo_postings.seed_site(
+                    site, clerk, context.rng("notices", "postings", site.name), timezone.now()
+                )
 
 
 def _seed_site(site: Site, clerk: User, boss: User, now: datetime) -> None:
@@ -357,7 +371,76 @@ def seed_bench(context: SeedContext) -> dict[str, int]:
             started,
             f"{written['notices']:,} notices, {written['notice events']:,} timeline entries",
         )
+    # Where they are posted: a pass of its own, so that a database loaded before posting
+    # existed gets its boards too (a site that has locations is left as it is).
+    for site, _spec in context.bench:
+        started = time.perf_counter()
+        with bench_transaction():
+            written = demo_postings.seed_site_bench(
+                site, clerk, context.rng("notices", "postings", site.name), now
+            )
+        if written["posting locations"]:
+            tally.loaded(
+                site,
+                written,
+                started,
+                f"{written['posting locations']:,} posting locations, "
+                f"{written['postings']:,} postings, {written['notice opens']:,} days of opens",
+            )
+    # What the busiest site's outage reached (the reach panel's bench case): a pass of
+    # its own too, so a database loaded before deliveries were seeded gets them.
+    if context.bench:
+        site, _spec = max(context.bench, key=lambda pair: pair[1].houses)
+        started = time.perf_counter()
+        with bench_transaction():
+            written = seed_reach_bench(site, clerk, context.rng("notices", "reach", site.name))
+        if written["deliveries"]:
+            tally.loaded(
+                site,
+                written,
+                started,
+                f"{written['deliveries']:,} deliveries, {written['notice recipients']:,} "
+                "recipients of one outage",
+            )
     return tally.done()
+
+
+def reach_bench_notice(site: Site) -> Notice | None:
+    """The notice whose reach the bench measures: the site's latest published notice to
+    the whole site of a type that is texted (an outage), else its latest to the site."""
+    published = Notice.objects.for_site(site).filter(
+        state=State.PUBLISHED, audience=Notice.Audience.SITE
+    )
+    return (
+        published.filter(type__sms=True).order_by("-published_at", "-id").first()
+        or published.order_by("-published_at", "-id").first()
+    )
+
+
+def seed_reach_bench(site: Site, clerk: User, rng: random.Random) -> dict[str, int]:
+    """The deliveries and recipients of ``reach_bench_notice`` as publishing writes them
+    (notices.services.delivery: one bulk write per channel), then what became of them:
+    most groups and texts sent, a few failed, so nothing is left for a sender to send.
+    The site's other notices get none: the panel's cost is the one notice's."""
+    from frontdesk.channels.models import Delivery
+    from notices.models import NoticeRecipient
+    from notices.selectors.reach import notice_deliveries
+    from notices.services.delivery import notice_published
+
+    notice = reach_bench_notice(site)
+    if notice is None or notice_deliveries(notice).exists():
+        return {"deliveries": 0, "notice recipients": 0}
+    notice = Notice.objects.select_related("site", "type").get(pk=notice.pk)
+    notice_published(notice, user=clerk, now=timezone.now())
+    rows = notice_deliveries(notice).filter(state=Delivery.State.PENDING)
+    ids = list(rows.values_list("pk", flat=True))
+    failed = set(rng.sample(ids, len(ids) // 20))  # one in twenty refused by the provider
+    Delivery.objects.filter(pk__in=failed).update(state=Delivery.State.FAILED, code="40058")
+    rows.exclude(pk__in=failed).update(state=Delivery.State.SENT, sent_at=timezone.now())
+    return {
+        "deliveries": notice_deliveries(notice).count(),
+        "notice recipients": NoticeRecipient.objects.filter(notice=notice).count(),
+    }
 
 
 def seed_site_bench(

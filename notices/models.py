@@ -530,3 +530,230 @@ class NoticeEvent(AppendOnly):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"
+
+
+# --- Posting (张贴) and the public page's opens ------------------------------------------
+
+# 8 characters in the QR code's link (?at=…): opaque, so a poster does not show the
+# database's numbering, and short, so the QR code stays coarse enough to scan from afar.
+LOCATION_CODE_BYTES = 6
+
+
+def new_location_code() -> str:
+    return secrets.token_urlsafe(LOCATION_CODE_BYTES)
+
+
+class PostingLocation(models.Model):
+    """A place at a site where notices are posted (a building's notice board, a lift lobby,
+    a gate), edited in admin by supervisors. One tied to a building gets the notices of
+    that building's audience; one without, every notice of the site (notices.selectors.
+    postings). Locations are retired (not active), never deleted: postings name them.
+
+    ``code`` is what the poster's QR code carries (``/n/<token>/?at=<code>``), so that an
+    open of the public page is counted for the board it was scanned at."""
+
+    class Kind(models.TextChoices):
+        BOARD = "board", _("Building notice board")
+        LIFT = "lift", _("Lift lobby")
+        GATE = "gate", _("Gate")
+        OTHER = "other", _("Other")
+
+    site = models.ForeignKey(
+        Site, verbose_name=_("site"), on_delete=models.CASCADE, related_name="+"
+    )
+    name = models.CharField(
+        pgettext_lazy("posting location", "name"),
+        max_length=50,
+        help_text=_("As the desk calls it, e.g. 3栋公告栏, 南门."),
+    )
+    kind = models.CharField(
+        pgettext_lazy("posting location", "kind"),
+        max_length=10,
+        choices=Kind.choices,
+        default=Kind.BOARD,
+    )
+    building = models.ForeignKey(
+        "residents.Building",
+        verbose_name=_("building"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_(
+            "The building whose notices go here. Leave empty for a place every notice of "
+            "the site goes to (a gate, the central board)."
+        ),
+    )
+    code = models.CharField(
+        _("QR code key"), max_length=16, unique=True, default=new_location_code, editable=False
+    )
+    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = SiteScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("posting location")
+        verbose_name_plural = _("posting locations")
+        ordering = ["site_id", "sort_order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["site", "name"],
+                name="postinglocation_unique_name",
+                violation_error_message=_("This site already has a posting location of that name."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        check_same_site(self, "building")
+
+
+def posting_photo_path(instance: Posting, filename: str) -> str:
+    # The service names the file (frontdesk.uploads.generated_name); never the uploader.
+    return filename
+
+
+class Posting(models.Model):
+    """One copy of a notice on one board: who posted it and when (with a photo as proof if
+    they took one), and who took it down and when. While it is up (``removed_at`` empty)
+    a board holds one copy of a notice; once taken down it may be posted again."""
+
+    notice = models.ForeignKey(
+        Notice, verbose_name=_("notice"), on_delete=models.PROTECT, related_name="postings"
+    )
+    location = models.ForeignKey(
+        PostingLocation,
+        verbose_name=_("posting location"),
+        on_delete=models.PROTECT,
+        related_name="postings",
+    )
+    posted_by = models.ForeignKey(
+        "frontdesk.User", verbose_name=_("posted by"), on_delete=models.PROTECT, related_name="+"
+    )
+    posted_at = models.DateTimeField(_("posted at"), default=timezone.now)
+    photo = models.FileField(_("photo"), upload_to=posting_photo_path, max_length=200, blank=True)
+    removed_by = models.ForeignKey(
+        "frontdesk.User",
+        verbose_name=_("taken down by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    removed_at = models.DateTimeField(_("taken down at"), null=True, blank=True)
+
+    site_lookup = "notice__site"
+    objects = SiteScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("posting")
+        verbose_name_plural = _("postings")
+        ordering = ["posted_at", "id"]
+        constraints = [
+            # Recording the same board twice is refused (services.postings); this also
+            # holds when two clerks record it at the same moment. It is also the index of
+            # the checklist's "still up" reads.
+            models.UniqueConstraint(
+                fields=["notice", "location"],
+                name="posting_one_up_per_location",
+                condition=Q(removed_at__isnull=True),
+            ),
+            models.CheckConstraint(
+                condition=Q(removed_at__isnull=True) | Q(removed_by__isnull=False),
+                name="posting_removed_by_whom",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.location} {timezone.localtime(self.posted_at):%Y-%m-%d %H:%M}"
+
+
+class NoticeOpen(models.Model):
+    """How often a notice's public page was opened on one day, per posting location (its
+    QR code's ``?at=``; none: a link without one, such as the group message's).
+
+    Only a count: no address, no device, no time of day, nothing of who opened it. One row
+    per (notice, location, day), raised with INSERT … ON CONFLICT DO UPDATE (notices.
+    services.opens). ``notice`` is the version whose link was opened, i.e. whose poster was
+    scanned, even when the page showed its correction."""
+
+    notice = models.ForeignKey(
+        Notice, verbose_name=_("notice"), on_delete=models.CASCADE, related_name="+"
+    )
+    location = models.ForeignKey(
+        PostingLocation,
+        verbose_name=_("posting location"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    day = models.DateField(_("day"))
+    count = models.PositiveIntegerField(_("opens"), default=0)
+
+    site_lookup = "notice__site"
+    objects = SiteScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("notice opens")
+        verbose_name_plural = _("notice opens")
+        ordering = ["notice_id", "day", "location_id"]
+        constraints = [
+            # Nulls not distinct: the opens without a location are one row a day too, and
+            # the upsert's ON CONFLICT finds it (PostgreSQL 15).
+            models.UniqueConstraint(
+                fields=["notice", "location", "day"],
+                name="noticeopen_one_row_a_day",
+                nulls_distinct=False,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day:%Y-%m-%d} {self.count}"
+
+
+class NoticeRecipient(models.Model):
+    """Which text of a published notice stands for a house: the delivery to one of its
+    current owners' phones when it was published (notices.services.delivery).
+
+    A delivery names a phone, not a house; without this row the reach panel matched every
+    house of the groups not told to its owners' phones (~100 ms at 10,000 households).
+    With it, "which houses did a text reach" is one anti-join: the audience houses with no
+    row whose phone has a sent text of the notice (the phone rather than the row itself,
+    so that a supervisor's resend, a new delivery, counts). Written only for notices that
+    are texted, one per house with an owner to text; a house without one was not texted.
+    A house whose owners have several phones stands on the text most likely to arrive
+    (not skipped), the first owner's of those."""
+
+    notice = models.ForeignKey(
+        Notice, verbose_name=_("notice"), on_delete=models.CASCADE, related_name="+"
+    )
+    house = models.ForeignKey(
+        "residents.House", verbose_name=_("house"), on_delete=models.CASCADE, related_name="+"
+    )
+    sms = models.ForeignKey(
+        "channels.Delivery",
+        verbose_name=_("SMS"),
+        # A delivery purged from the log leaves the house as not texted.
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    site_lookup = "notice__site"
+    objects = SiteScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("notice recipient")
+        verbose_name_plural = _("notice recipients")
+        constraints = [
+            # Also the index of the reach panel's anti-join (the notice's rows by house).
+            models.UniqueConstraint(fields=["notice", "house"], name="noticerecipient_one_a_house"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.notice_id}: {self.house_id}"

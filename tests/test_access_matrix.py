@@ -171,6 +171,11 @@ RULES: dict[str, Rule] = {
     "residents:request_create": GET,
     "residents:arrears": GET,
     "residents:arrears_export": GET,
+    "residents:arrears_reminders": GET,
+    "residents:arrears_slips": GET,
+    "residents:arrears_slips_record": Rule(
+        method="POST", data=lambda o: {"houses": str(o.house.pk)}
+    ),
     "residents:quality": GET,
     "residents:import": GET,
     "residents:import_preview": Rule(kwargs=lambda o: {"pk": o.roster_import.pk}),
@@ -313,6 +318,16 @@ EXPECTED: dict[str, dict[str, int | str]] = {
     "residents:request_create": dict.fromkeys(ROLES, "→ /visitors/inquiries/new/"),
     "residents:arrears": DESK_AREA,
     "residents:arrears_export": DESK_AREA,
+    # Payment reminders and door slips of the asker's current site's arrears list: a house
+    # of site A posted at site B is no house there (nothing is recorded), back to the slips.
+    "residents:arrears_reminders": DESK_AREA,
+    "residents:arrears_slips": DESK_AREA,
+    "residents:arrears_slips_record": {
+        **dict.fromkeys(ROLES, "→ /residents/arrears/slips/"),
+        "anonymous": LOGIN,
+        "nosite": 403,
+        "engineer": 403,
+    },
     "residents:quality": DESK_AREA,
     # residents.import_roster: supervisors only.
     "residents:import": {
@@ -522,3 +537,101 @@ def test_the_tables_name_exactly_the_pages_of_the_urlconf():
     assert sorted(EXPECTED.keys() - pages) == [], "these outcomes name no page: remove them"
     incomplete = sorted(page for page, row in EXPECTED.items() if set(row) != set(ROLES))
     assert incomplete == [], f"give an outcome for each of {ROLES}"
+
+
+# --- Notices: posting (张贴) and the public page (/n/<token>/) -----------------------------
+
+
+def published_notice(o: SimpleNamespace):
+    """Site A's draft notice, submitted, approved and published by its supervisor."""
+    from notices.services import workflow
+
+    notice = draft_notice(o)
+    boss = o.roster_import.uploaded_by
+    for step in (workflow.notice_submit, workflow.notice_approve, workflow.notice_publish):
+        step(site=o.site, user=boss, notice=notice)
+    return notice
+
+
+def posting_location(o: SimpleNamespace):
+    from notices.models import PostingLocation
+
+    return PostingLocation.objects.create(site=o.site, name="南门公告栏", kind="gate")
+
+
+def draft_and_board(o: SimpleNamespace) -> dict:
+    """A draft of site A and one of its boards: posting it is refused (not published)."""
+    return {"pk": draft_notice(o).pk, "location": posting_location(o).pk}
+
+
+def posting_taken_down(o: SimpleNamespace) -> dict:
+    """A copy of site A's published notice, already taken down (without a photo): taking
+    it down again is the conflict's 409, its photo a 404."""
+    from notices.services.postings import posting_record, posting_remove
+
+    boss = o.roster_import.uploaded_by
+    posting = posting_record(
+        site=o.site, user=boss, notice=published_notice(o), location=posting_location(o)
+    )
+    posting_remove(site=o.site, user=boss, posting=posting)
+    return {"pk": posting.pk}
+
+
+def public_attachment(o: SimpleNamespace) -> dict:
+    """An attachment of site A's published notice whose file is not in storage."""
+    from notices.models import NoticeAttachment
+
+    notice = published_notice(o)
+    row = NoticeAttachment.objects.create(
+        notice=notice,
+        file="notices/x.pdf",
+        name="时间表.pdf",
+        kind="pdf",
+        size=10,
+        uploaded_by=o.roster_import.uploaded_by,
+    )
+    return {"token": notice.token, "pk": row.pk}
+
+
+RULES.update(
+    {
+        "notices:checklist": GET,
+        "notices:postings": Rule(kwargs=lambda o: {"pk": draft_notice(o).pk}),
+        "notices:posting_record": Rule(method="POST", kwargs=draft_and_board),
+        "notices:posting_remove": Rule(method="POST", kwargs=posting_taken_down),
+        "notices:posting_photo": Rule(kwargs=posting_taken_down),
+        "notices:posters": Rule(kwargs=lambda o: {"pk": draft_notice(o).pk}),
+        "notices_public:notice": Rule(kwargs=lambda o: {"token": published_notice(o).token}),
+        "notices_public:seen": Rule(kwargs=lambda o: {"token": published_notice(o).token}),
+        "notices_public:attachment": Rule(kwargs=public_attachment),
+    }
+)
+
+EXPECTED.update(
+    {
+        "notices:checklist": DESK_AREA,
+        "notices:postings": DESK_OBJECT,
+        # A draft is not posted: the section again with the refusal, for the desk of site A.
+        "notices:posting_record": {**DESK_OBJECT, "clerk": 400, "supervisor": 400},
+        # Taken down already: the section with who did it and when (the conflict).
+        "notices:posting_remove": {**DESK_OBJECT, "clerk": 409, "supervisor": 409},
+        # The fixture's copy has no photo: a 404 for those allowed to see it too.
+        "notices:posting_photo": {**DESK_OBJECT, "clerk": 404, "supervisor": 404},
+        "notices:posters": DESK_OBJECT,
+        "notices_public:notice": PUBLIC,
+        # The open's count (the page's 1×1 image).
+        "notices_public:seen": PUBLIC,
+        # The fixture's attachment is not in storage: a 404, whoever asks.
+        "notices_public:attachment": dict.fromkeys(ROLES, 404),
+    }
+)
+
+# A notice's reach (notices.views.reach): the panel and the households not reached as
+# .xlsx, for the desk of the notice's site (a draft's: nothing sent, an empty list).
+RULES.update(
+    {
+        "notices:reach": Rule(kwargs=lambda o: {"pk": draft_notice(o).pk}),
+        "notices:reach_export": Rule(kwargs=lambda o: {"pk": draft_notice(o).pk}),
+    }
+)
+EXPECTED.update({"notices:reach": DESK_OBJECT, "notices:reach_export": DESK_OBJECT})

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from notices.urls import postings, reach
 from notices.views import drafts, lists, notices, requests
 
 app_name = "notices"
@@ -21,6 +22,10 @@ urlpatterns = [
     path("<int:pk>/edit/", drafts.edit, name="edit"),
     path("<int:pk>/group-text/", notices.group_text, name="group_text"),
     path("<int:pk>/poster/", notices.poster, name="poster"),
+    # 张贴: the checklist, a notice's boards and posters (before <pk>/<action>/).
+    *postings.urlpatterns,
+    # What a published notice reached, and the households it did not (before the actions).
+    *reach.urlpatterns,
     # One of the page's actions (notices.views.notices.ACTIONS): submit, approve …
     path("<int:pk>/<slug:action>/", notices.act, name="action"),
 ]

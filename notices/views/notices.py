@@ -27,9 +27,10 @@ from notices.models import Notice
 from notices.rendering import plain_text, render_body
 from notices.selectors import notices as selectors
 from notices.selectors.audience import audience_summary
+from notices.selectors.postings import poster_location
 from notices.services import versions, workflow
 from notices.states import Action, IllegalTransition
-from visitors.qr import qr_svg
+from notices.views.postings import poster_page
 
 ACTED = pgettext_lazy("conflict", "changed")
 # The group text's last line, before the public page's address.
@@ -157,19 +158,11 @@ def group_message(notice: Notice, request: HttpRequest) -> str:
 @site_view(USE_DESK)
 def poster(request: HttpRequest, pk: int) -> HttpResponse:
     """The A4 poster for the notice board, printed from the browser (print CSS), with the
-    QR code of the public page as SVG."""
+    QR code of the public page as SVG; ``?location=`` makes it that board's (its name on
+    it, its code in the QR code: notices.views.postings)."""
     notice = selectors.notice_detail(request.site, pk)
-    return render(
-        request,
-        "notices/poster.html",
-        {
-            "area": area("notices"),
-            "notice": notice,
-            "body": render_body(notice.body),
-            "qr": qr_svg(public_url(request, notice), scale=4),
-            "issued_on": timezone.localtime(notice.published_at or notice.updated_at).date(),
-        },
-    )
+    location = poster_location(request.site, request.GET.get("location"))
+    return poster_page(request, notice, [location])
 
 
 # action → (form, service, the button's label, what is said once done)

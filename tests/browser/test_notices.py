@@ -92,6 +92,12 @@ def test_a_notice_is_drafted_submitted_approved_and_published(
     expect(page.locator("#notice-state")).to_have_text("已发布")
     kinds = page.locator("#notice-timeline .notice-event-kind")
     expect(kinds).to_have_text(["起草", "提交审核", "审核通过", "发布"])
+    # Its reach (loaded by htmx): 3栋 has no group robot and its one house no owner.
+    expect(page.locator("#reach-households")).to_have_text(
+        "发布范围 1 户：已触达 0 户，未触达 1 户"
+    )
+    expect(page.locator("#reach-not-reached .not-reached")).to_contain_text("3栋1单元101")
+    assert serious_violations(page) == []
     page.locator("#notice-poster").click()
     expect(page.locator("#notice-poster .poster-title")).to_have_text("3栋停水通知")
     expect(page.locator("#notice-poster .poster-qr svg")).to_be_visible()

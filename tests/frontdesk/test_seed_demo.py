@@ -5,8 +5,9 @@ from django.test import Client
 
 from complaints.models import CallbackAttempt, Case, CaseEvent, CasePhoto
 from frontdesk import roles
+from frontdesk.channels.models import Delivery
 from frontdesk.models import Department, Site, User
-from notices.models import Notice, NoticeRequest
+from notices.models import Notice, NoticeRequest, PostingLocation
 from residents.models import Building, House, Occupancy, Resident
 from visitors.models import Inquiry, Parcel, Visit, WatchEntry
 
@@ -40,7 +41,12 @@ def forget_reception() -> None:
         model.objects.all().delete()
     tables = ", ".join(
         model._meta.db_table
-        for model in (CaseEvent, CasePhoto, CallbackAttempt, Case, Notice, NoticeRequest)
+        for model in (
+            *(CaseEvent, CasePhoto, CallbackAttempt, Case),
+            *(Notice, NoticeRequest, PostingLocation),
+            # The messages sent to the clerks (their inbox) name them too.
+            Delivery,
+        )
     )
     with connection.cursor() as cursor:
         # The test's transaction still holds the foreign keys' deferred checks of the rows
