@@ -106,6 +106,7 @@ def cases_chase(now: datetime | None = None, *, limit: int = BATCH) -> ChaseRepo
     due = cases_due(now, limit + 1)
     report.more = len(due) > limit
     context = _Context()
+    context.load_places(due[:limit])
     for pk in due[:limit]:
         sent = case_chase(pk, now, context)
         report.cases += 1
@@ -121,6 +122,17 @@ class _Context:
         self._settings: dict[int, CaseSettings] = {}
         self._clocks: dict[tuple[int, bool], Clock] = {}
         self._supervisors: dict[int, list[User]] = {}
+        self._places: dict[int, str] = {}
+
+    def load_places(self, ids: list[int]) -> None:
+        """Where each case of the run is (3栋2单元1201), read for all of them at once."""
+        cases = Case.objects.filter(pk__in=ids).select_related("house__building", "building")
+        self._places = {case.pk: case.where for case in cases}
+
+    def place(self, case: Case) -> str:
+        if case.pk not in self._places:
+            self._places[case.pk] = case.where
+        return self._places[case.pk]
 
     def settings(self, site: Site) -> CaseSettings:
         if site.pk not in self._settings:
@@ -176,12 +188,13 @@ def case_chase(pk: int, now: datetime, context: _Context | None = None) -> list[
     schedule = deadlines.chase_schedule(case, clock, settings)
     sent = set(case.reminders_sent)
     due = [key for key in ORDER if key in schedule and key not in sent and schedule[key] <= now]
-    told = []
+    told, events = [], []
     for key in due:
         if SUPERSEDED_BY.get(key) in due:
             continue
-        _remind(case, key, schedule[key], now, context)
+        events.append(_remind(case, key, schedule[key], now, context))
         told.append(key)
+    CaseEvent.objects.bulk_create(events)
 
     case.reminders_sent = [*case.reminders_sent, *due]
     case.next_due = deadlines.next_due(case, clock, settings)
@@ -194,10 +207,12 @@ def case_chase(pk: int, now: datetime, context: _Context | None = None) -> list[
     return told
 
 
-def _remind(case: Case, key: str, moment: datetime, now: datetime, context: _Context) -> None:
-    """One reminder: its message through the channels and its entry on the timeline."""
+def _remind(case: Case, key: str, moment: datetime, now: datetime, context: _Context) -> CaseEvent:
+    """One reminder: its message through the channels, and its entry for the timeline."""
     recipients, names = _recipients(case, key, context)
-    purpose, subject, text = _message(case, key, context.settings(case.site).warn_percent)
+    purpose, subject, text = _message(
+        case, key, context.settings(case.site).warn_percent, context.place(case)
+    )
     if recipients:
         case_tell(
             site=case.site,
@@ -209,22 +224,18 @@ def _remind(case: Case, key: str, moment: datetime, now: datetime, context: _Con
             text=text,
         )
     told = "、".join(names) if names else _("nobody (no one to tell is set up)")
-    CaseEvent.objects.bulk_create(
-        [
-            CaseEvent(
-                case=case,
-                at=now,
-                by=None,
-                kind=CaseEvent.Kind.REMINDER_SENT
-                if key in WARN or key == deadlines.IDLE
-                else CaseEvent.Kind.ESCALATED,
-                from_state=case.state,
-                to_state=case.state,
-                department=case.department,
-                note=_("%(subject)s. Told: %(told)s") % {"subject": subject, "told": told},
-                data={"reminder": key, "at": moment, "told": names},
-            )
-        ]
+    return CaseEvent(
+        case=case,
+        at=now,
+        by=None,
+        kind=CaseEvent.Kind.REMINDER_SENT
+        if key in WARN or key == deadlines.IDLE
+        else CaseEvent.Kind.ESCALATED,
+        from_state=case.state,
+        to_state=case.state,
+        department=case.department,
+        note=_("%(subject)s. Told: %(told)s") % {"subject": subject, "told": told},
+        data={"reminder": key, "at": moment, "told": names},
     )
 
 
@@ -251,12 +262,12 @@ def _recipients(case: Case, key: str, context: _Context) -> tuple[list[Recipient
     return [Staff(user) for user in people], [_staff_name(user) for user in people]
 
 
-def _message(case: Case, key: str, percent: int) -> tuple[str, str, str]:
+def _message(case: Case, key: str, percent: int, where: str) -> tuple[str, str, str]:
     """(purpose, subject, text) of one reminder."""
     values = {
         "number": case.number,
         "category": case.category.full_name,
-        "where": case.where or "—",
+        "where": where or "—",
         "department": case.department or _("the desk"),
         "respond": local(case.respond_due),
         "resolve": local(case.resolve_due),
