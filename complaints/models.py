@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from frontdesk.models import AppendOnly, Department, Site
+from frontdesk.models import AppendOnly, Department, Site, SiteSettings
 from frontdesk.scoping import SiteScopedQuerySet, check_same_site
 
 from .states import OPEN, RUNNING, State
@@ -174,7 +174,7 @@ class CategoryDeadline(models.Model):
         return f"{self.category} · {self.get_urgency_display()}"
 
 
-class CaseSettings(models.Model):
+class CaseSettings(SiteSettings):
     """A site's chasing rules, set by its supervisor in admin; defaults when absent."""
 
     site = models.OneToOneField(
@@ -212,11 +212,6 @@ class CaseSettings(models.Model):
 
     def __str__(self) -> str:
         return str(self.site)
-
-    @classmethod
-    def of(cls, site: Site) -> CaseSettings:
-        """The site's settings, or the defaults (unsaved) when none were set."""
-        return cls.objects.filter(site=site).first() or cls(site=site)
 
 
 class CaseCounter(models.Model):

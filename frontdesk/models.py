@@ -229,11 +229,24 @@ class CalendarDay(models.Model):
             )
 
 
+class SiteSettings(models.Model):
+    """One row of a site's settings (its working hours, reception's, the cases', the
+    records'): ``of(site)`` reads it, or gives the defaults, unsaved, when the site's
+    supervisor has set none. A read never writes."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def of(cls, site: Site):
+        return cls.objects.filter(site=site).first() or cls(site=site)
+
+
 def _hours(hour: int, minute: int = 0):
     return datetime.time(hour, minute)
 
 
-class WorkingHours(models.Model):
+class WorkingHours(SiteSettings):
     """A site's working day: a morning and an afternoon, with the lunch break between.
 
     Deadlines in working time count only these hours of the site's workdays
@@ -281,12 +294,6 @@ class WorkingHours(models.Model):
             errors["afternoon_start"] = _("The afternoon cannot start before the morning ends.")
         if errors:
             raise ValidationError(errors)
-
-    @classmethod
-    def of(cls, site: Site) -> WorkingHours:
-        """The site's hours, or the defaults (unsaved) when none were set: a read never
-        writes, as with every site's settings."""
-        return cls.objects.filter(site=site).first() or cls(site=site)
 
     @classmethod
     def ensure_for_sites(cls, site_ids) -> None:

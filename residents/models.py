@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from frontdesk.fields import IdNumberField, PhoneField, PlateField
-from frontdesk.models import Site
+from frontdesk.models import Site, SiteSettings
 from frontdesk.scoping import SiteScopedQuerySet, check_same_site
 
 
@@ -559,7 +559,7 @@ DEFAULT_HOW_TO_PAY = _(
 )
 
 
-class RecordsSettings(models.Model):
+class RecordsSettings(SiteSettings):
     """A site's rules for payment reminders, set by its supervisor in admin; defaults when
     absent (``RecordsSettings.of``)."""
 
@@ -603,11 +603,6 @@ class RecordsSettings(models.Model):
 
     def __str__(self) -> str:
         return str(self.site)
-
-    @classmethod
-    def of(cls, site: Site) -> RecordsSettings:
-        """The site's settings, or the defaults (unsaved) when none were set."""
-        return cls.objects.filter(site=site).first() or cls(site=site)
 
     @property
     def payment_instructions(self) -> str:

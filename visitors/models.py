@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from frontdesk.fields import IdNumberField, PhoneField, PlateField
-from frontdesk.models import Site
+from frontdesk.models import Site, SiteSettings
 from frontdesk.scoping import SiteScopedQuerySet, check_same_site
 
 DEFAULT_RETENTION_DAYS = 30
@@ -48,7 +48,7 @@ def pass_code_groups(token: str) -> str:
     return " ".join(token[i : i + 4] for i in range(0, PASS_LENGTH, 4))
 
 
-class ReceptionSettings(models.Model):
+class ReceptionSettings(SiteSettings):
     """A site's reception rules, set by its supervisor in admin; defaults when absent."""
 
     site = models.OneToOneField(
@@ -83,11 +83,6 @@ class ReceptionSettings(models.Model):
 
     def __str__(self) -> str:
         return str(self.site)
-
-    @classmethod
-    def of(cls, site: Site) -> "ReceptionSettings":
-        """The site's settings, or the defaults (unsaved) when none were set."""
-        return cls.objects.filter(site=site).first() or cls(site=site)
 
 
 class VisitPurpose(models.Model):
