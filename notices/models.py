@@ -716,17 +716,18 @@ class NoticeOpen(models.Model):
 
 
 class NoticeRecipient(models.Model):
-    """Which text of a published notice stands for a house: the delivery to one of its
-    current owners' phones when it was published (notices.services.delivery).
+    """A house a texted notice was published to, and the text that stands for it: the
+    delivery to one of its current owners' phones (notices.services.delivery), or none
+    when no owner could be texted (no owner, no phone).
 
-    A delivery names a phone, not a house; without this row the reach panel matched every
-    house of the groups not told to its owners' phones (~100 ms at 10,000 households).
-    With it, "which houses did a text reach" is one anti-join: the audience houses with no
-    row whose phone has a sent text of the notice (the phone rather than the row itself,
-    so that a supervisor's resend, a new delivery, counts). Written only for notices that
-    are texted, one per house with an owner to text; a house without one was not texted.
-    A house whose owners have several phones stands on the text most likely to arrive
-    (not skipped), the first owner's of those."""
+    A delivery names a phone, not a house: this row is what lets the reach panel tell
+    the households a text did not reach from the few texts that were not sent, rather
+    than by matching every house to its owners' phones (~100 ms at 10,000 households).
+    Written for every audience house of a notice that is texted, so the houses not
+    reached are the rows without a text and the rows whose text was not sent (nor sent
+    again to the same phone: a supervisor's resend is a new delivery). A house whose
+    owners have several phones stands on the text most likely to arrive (not skipped),
+    the first owner's of those."""
 
     notice = models.ForeignKey(
         Notice, verbose_name=_("notice"), on_delete=models.CASCADE, related_name="+"
@@ -751,8 +752,14 @@ class NoticeRecipient(models.Model):
         verbose_name = _("notice recipient")
         verbose_name_plural = _("notice recipients")
         constraints = [
-            # Also the index of the reach panel's anti-join (the notice's rows by house).
             models.UniqueConstraint(fields=["notice", "house"], name="noticerecipient_one_a_house"),
+        ]
+        indexes = [
+            # The houses no text was written for: with the unsent texts' rows (by the
+            # sms foreign key's index), the reach panel's candidates for "not reached".
+            models.Index(
+                fields=["notice"], name="noticerecipient_untexted", condition=Q(sms__isnull=True)
+            ),
         ]
 
     def __str__(self) -> str:

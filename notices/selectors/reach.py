@@ -8,35 +8,35 @@ counts (a supervisor's resend is a new row). Every other house is listed with wh
 the desk to phone or visit.
 
 The panel reads in a fixed number of queries however many houses the audience has, and
-brings back rows in proportion to the households its groups did not reach:
+never a row per household: what it reads grows with the households not reached.
 
 1. the notice's deliveries counted by channel, state and reason, each robot's row on
    its own (an aggregate over the ``delivery_about`` index: a few dozen rows back);
 2. the audience buildings with their robots: whose group got the message;
 3. the audience's size;
-4. the houses of the buildings whose group did *not* get it, each with the phone of its
-   recipient row (a subquery of two index lookups per house; no owners read);
-5. every text of the notice (a row per owner phone): the houses whose phone has no sent
-   one are the ones not reached, and the owners' whys are read from them;
-6. the page's houses, and their current owners.
-
-A notice published before recipients were recorded has none: its houses in buildings not
-told read as not reached (each owner's why still says what their text did).
+4. the notice's texts not sent, each with whether its phone got one sent since (the
+   index's range of each unsent state: a few hundred rows once sending is done);
+5. the recipients of the buildings whose group did not get it with no text or one of
+   those, in address order: the households not reached (for a notice not texted, the
+   houses of those buildings, counted and paged in the database);
+6. the page's houses, their current owners, and which of the owners' phones got a text.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, Count, F, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models import Case, OuterRef, Q, QuerySet, Subquery, When
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from frontdesk.channels.models import Delivery
+from frontdesk.channels.services.resend import RESENDABLE
+from frontdesk.expressions import any_of
 from frontdesk.models import Site
 from frontdesk.scoping import get_for_site_or_404
 from frontdesk.xlsx import Sheet
@@ -51,6 +51,10 @@ OWNER = Occupancy.Relation.OWNER
 
 # Not (yet) arrived, by the delivery's state.
 WAITING = frozenset({State.PENDING, State.SENDING})
+# Every state but sent, as the index's ranges (rather than "not sent", which it cannot seek).
+UNSENT = [state for state in State.values if state != State.SENT]
+# The houses in the order the desk walks them.
+ADDRESS = ("building__number", "unit", "floor", "room", "pk")
 
 # Why a building's group did not get the message, by what its robot's delivery says.
 GROUP_WHY: dict[str, Promise] = {
@@ -85,10 +89,10 @@ def reach_notice(site: Site, pk: int) -> Notice:
 
 def notice_deliveries(notice: Notice) -> QuerySet[Delivery]:
     """Every delivery written about this notice (notices.services.delivery)."""
+    # Not filtered by site too: the notice is the site's, and the site is not in the
+    # index that counts the texts sent without reading them.
     return Delivery.objects.filter(
-        site_id=notice.site_id,
-        about_type=ContentType.objects.get_for_model(Notice),
-        about_id=str(notice.pk),
+        about_type=ContentType.objects.get_for_model(Notice), about_id=str(notice.pk)
     )
 
 
@@ -102,9 +106,23 @@ class ChannelCounts:
     skipped: int = 0
     waiting: int = 0
     uncertain: int = 0
-    # (why, how many), most first: the skip reasons and the failures' provider codes.
-    skipped_why: list[tuple[str, int]] = field(default_factory=list)
-    failed_why: list[tuple[str, int]] = field(default_factory=list)
+    # The skip codes and the failures' provider codes, each counted.
+    skipped_codes: Counter = field(default_factory=Counter)
+    failed_codes: Counter = field(default_factory=Counter)
+    # What a skip code says (GROUP_WHY or SMS_WHY).
+    why: dict[str, Promise] = field(default_factory=dict, repr=False)
+
+    @property
+    def skipped_why(self) -> list[tuple[str, int]]:
+        """(why, how many), most first."""
+        reasons: Counter = Counter()
+        for code, n in self.skipped_codes.items():
+            reasons[str(self.why.get(code, code))] += n
+        return reasons.most_common()
+
+    @property
+    def failed_why(self) -> list[tuple[str, int]]:
+        return [(code or str(_("unknown")), n) for code, n in self.failed_codes.most_common()]
 
     @property
     def total(self) -> int:
@@ -112,71 +130,89 @@ class ChannelCounts:
 
 
 @dataclass
+class UnsentTexts:
+    # phone → "" when a text to it was sent after all, else a key of SMS_WHY
+    states: dict[str, str]
+    # the rows whose phone no text reached
+    unreached: list[int]
+
+
+@dataclass
 class Outcomes:
-    """What the notice's deliveries say: counted, with each robot's outcome."""
+    """What the notice's deliveries say: counted, with each robot's outcome and what
+    became of the texts not sent."""
 
     robot: ChannelCounts
     sms: ChannelCounts
     # robot id → (state, skip code, detail) of its message
     robots: dict[int, tuple[str, str, str]]
+    unsent: UnsentTexts
 
 
 def outcomes(notice: Notice) -> Outcomes:
-    """The deliveries counted by channel, state and reason, each robot's row on its own
-    (one aggregate: a few dozen rows back whatever the number of texts)."""
-    rows = (
-        notice_deliveries(notice)
-        .values_list(
-            "channel",
-            "state",
-            "code",
-            "robot_id",
-            # Why a robot is broken, for the group's line; a text's detail is not shown.
-            Case(When(channel=Channel.ROBOT, then=F("detail")), default=Value("")),
-        )
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    counts = {Channel.ROBOT: ChannelCounts(), Channel.SMS: ChannelCounts()}
-    skipped: dict[str, Counter] = defaultdict(Counter)
-    failed: dict[str, Counter] = defaultdict(Counter)
+    """The deliveries counted by channel, state and reason, in three queries whatever the
+    number of texts, none reading the texts sent (all but a few hundred of them): the
+    texts sent counted (the ``delivery_about`` index alone), the groups' messages
+    (a few dozen rows), the texts not sent."""
+    deliveries = notice_deliveries(notice)
+    robot, sms = ChannelCounts(why=GROUP_WHY), ChannelCounts(why=SMS_WHY)
+    sms.sent = deliveries.filter(channel=Channel.SMS, state=State.SENT).count()
     robots: dict[int, tuple[str, str, str]] = {}
-    for channel, state, code, robot_id, detail, n in rows:
-        c = counts.setdefault(channel, ChannelCounts())
-        if state == State.SENT:
-            c.sent += n
-        elif state == State.FAILED:
-            c.failed += n
-            failed[channel][code or str(_("unknown"))] += n
-        elif state == State.SKIPPED:
-            c.skipped += n
-            why = SMS_WHY if channel == Channel.SMS else GROUP_WHY
-            skipped[channel][str(why.get(code, code))] += n
-        elif state == State.UNCERTAIN:
-            c.uncertain += n
-        else:
-            c.waiting += n
+    group_rows = deliveries.filter(channel=Channel.ROBOT).values_list(
+        "robot_id", "state", "code", "detail"
+    )
+    for robot_id, state, code, detail in group_rows.order_by():
+        _count(robot, state, code)
         # A robot with several rows (a supervisor's resend): the best of them.
         if robot_id is not None and (robot_id not in robots or _better(state, robots[robot_id][0])):
             robots[robot_id] = (state, code, detail)
-    for channel, c in counts.items():
-        c.skipped_why = skipped[channel].most_common()
-        c.failed_why = failed[channel].most_common()
-    return Outcomes(counts[Channel.ROBOT], counts[Channel.SMS], robots)
-
-
-def texts_to(notice: Notice) -> dict[str, str]:
-    """phone → "" when the notice's text to it was sent, else a key of SMS_WHY (one
-    query: every text of the notice, a row per owner phone of its audience; naming the
-    phones wanted would cost as much to send and plan where the groups were not told,
-    and the owners' whys need the phones the recipients do not name)."""
+    # A failed or uncertain text a supervisor sent again, and this time it was sent: the
+    # phone was reached after all. A look-up in the index for each of those rows (as a
+    # scalar subquery: an EXISTS the planner may turn into reading every text sent).
+    sent_again = deliveries.filter(channel=Channel.SMS, state=State.SENT, phone=OuterRef("phone"))
+    texts = (
+        deliveries.filter(channel=Channel.SMS, state__in=UNSENT)
+        .annotate(
+            sent_again=Case(
+                When(
+                    state__in=list(RESENDABLE),
+                    then=Subquery(sent_again.order_by().values("pk")[:1]),
+                )
+            )
+        )
+        .values_list("pk", "phone", "state", "code", "sent_again")
+        .order_by()
+    )
     found: dict[str, tuple[str, str]] = {}
-    rows = notice_deliveries(notice).filter(channel=Channel.SMS).exclude(phone="")
-    for phone, state, code in rows.values_list("phone", "state", "code"):
-        # A phone with several rows (a supervisor's resend): the best of them.
+    unreached: list[int] = []
+    for pk, phone, state, code, again in texts:
+        _count(sms, state, code)
+        if again is not None:
+            found[phone] = (State.SENT, "")
+            continue
+        unreached.append(pk)
+        # A phone with several rows: the best of them.
         if phone not in found or _better(state, found[phone][0]):
             found[phone] = (state, code)
-    return {phone: _text_state(state, code) for phone, (state, code) in found.items()}
+    unsent = UnsentTexts(
+        {phone: _text_state(state, code) for phone, (state, code) in found.items()}, unreached
+    )
+    return Outcomes(robot, sms, robots, unsent)
+
+
+def _count(counts: ChannelCounts, state: str, code: str) -> None:
+    if state == State.SENT:
+        counts.sent += 1
+    elif state == State.FAILED:
+        counts.failed += 1
+        counts.failed_codes[code] += 1
+    elif state == State.SKIPPED:
+        counts.skipped += 1
+        counts.skipped_codes[code] += 1
+    elif state == State.UNCERTAIN:
+        counts.uncertain += 1
+    else:
+        counts.waiting += 1
 
 
 # From arrived to never will: which of two rows for one recipient tells what became of it.
@@ -246,34 +282,32 @@ def _group_state(robot_id: int | None, robots: dict) -> tuple[str, str]:
 # --- The households -------------------------------------------------------------------------
 
 
-def not_reached(notice: Notice, groups: dict[int, GroupReach]) -> tuple[list[int], dict[str, str]]:
+def not_reached(
+    notice: Notice, groups: dict[int, GroupReach], unsent: UnsentTexts
+) -> tuple[Sequence[int], dict[str, str]]:
     """The audience houses nobody reached, in address order, and what became of the
-    notice's texts (``texts_to``), in two queries: the houses of the buildings whose group
-    did not get it, each with the phone of the text that stands for it (its
-    ``NoticeRecipient``); every text of the notice. A house whose phone has no sent text
-    (the phone, not the row: a supervisor's resend is a new row) is not reached.
+    notice's texts not sent (``outcomes``).
 
-    The match is made here rather than as an anti-join in the database: right after
-    publishing, the planner takes the notice's thousands of new texts for one row and
-    loops over them for every recipient (seconds). The phone is a subquery per house, two
-    index lookups, which no estimate can turn into a loop over the texts."""
+    For a notice that is texted: its recipients in the buildings whose group did not get
+    it, without a text or with one whose phone nothing reached (a list: as many as the
+    households not reached). For one that is not: the houses of those buildings, as a
+    query the paginator counts and slices."""
     # The audience's houses are all in these buildings; naming the ones left (rather than
-    # excluding the others) lets the planner count the rows it reads, and not overrate a
-    # query of a few hundred houses into compiling it (PostgreSQL's JIT, ~10 ms).
+    # excluding the others) lets the planner count the rows it reads.
     untold = [pk for pk, group in groups.items() if not group.reached]
-    houses = (
-        audience_houses(notice)
-        .filter(building_id__in=untold)
-        .order_by("building__number", "unit", "floor", "room", "pk")
-    )
     if not sms_wanted(notice):
-        return list(houses.values_list("pk", flat=True)), {}
-    phone = NoticeRecipient.objects.filter(notice=notice, house_id=OuterRef("pk")).values(
-        "sms__phone"
-    )[:1]
-    rows = list(houses.values_list("pk", Subquery(phone)))
-    texts = texts_to(notice)
-    return [pk for pk, phone in rows if texts.get(phone) != ""], texts
+        houses = audience_houses(notice).filter(building_id__in=untold)
+        return houses.order_by(*ADDRESS).values_list("pk", flat=True), {}
+    candidates = NoticeRecipient.objects.filter(notice=notice).filter(
+        Q(sms__isnull=True) | any_of("sms_id", unsent.unreached)
+    )
+    # Put in order apart, and of the groups not told here: joined to the houses, the
+    # planner cannot tell how few rows the recipients give, and reads every house of the
+    # buildings to join them (~6 ms).
+    houses = House.objects.filter(any_of("pk", candidates.values_list("house_id", flat=True)))
+    rows = houses.order_by(*ADDRESS).values_list("pk", "building_id")
+    untold_set = set(untold)
+    return [pk for pk, building_id in rows if building_id in untold_set], unsent.states
 
 
 @dataclass
@@ -310,11 +344,12 @@ class NotReached:
 
 
 def explain(
-    notice: Notice, ids: list[int], groups: dict[int, GroupReach], texts: dict[str, str]
+    notice: Notice, ids: list[int], groups: dict[int, GroupReach], unsent: dict[str, str]
 ) -> list[NotReached]:
-    """Why each of the houses ``ids`` was not reached (two queries: the houses, their
-    current owners with the residents), in the order of ``ids``; ``texts`` are the
-    notice's texts (``not_reached``)."""
+    """Why each of the houses ``ids`` was not reached (three queries: the houses, their
+    current owners with the residents, which of the owners' other phones a text was
+    sent to), in the order of ``ids``; ``unsent`` is what became of the notice's texts
+    not sent (``not_reached``)."""
     if not ids:
         return []
     houses = House.objects.filter(pk__in=ids).select_related("building").in_bulk()
@@ -323,6 +358,14 @@ def explain(
     for tie in ties.select_related("resident").order_by("house_id", "id"):
         owners_of[tie.house_id].append(tie.resident)
     texting = sms_wanted(notice)
+    texts = dict(unsent)
+    if texting:
+        # An owner's phone with no unsent text: sent (a co-owner's), or never texted.
+        others = {r.phone for rs in owners_of.values() for r in rs if r.phone} - texts.keys()
+        sent = notice_deliveries(notice).filter(
+            channel=Channel.SMS, state=State.SENT, phone__in=others
+        )
+        texts |= dict.fromkeys(sent.values_list("phone", flat=True), "")
     rows = []
     for pk in ids:
         residents = owners_of.get(pk, [])
@@ -362,23 +405,55 @@ class Reach:
     def group_counts(self) -> Counter:
         return Counter("sent" if g.reached else g.state for g in self.groups)
 
+    @property
+    def group_lines(self) -> list[GroupLine]:
+        """The buildings by what became of their group's message, sent first: one line
+        each rather than a row per building (a site has dozens)."""
+        lines: dict[tuple[str, str], GroupLine] = {}
+        for g in self.groups:
+            key = ("sent", "") if g.reached else (g.state, g.detail)
+            line = lines.setdefault(
+                key, GroupLine(g.state if not g.reached else "sent", g.why, g.detail)
+            )
+            line.buildings.append(g.building.label)
+        return sorted(lines.values(), key=lambda line: line.state != "sent")
+
+
+@dataclass
+class GroupLine:
+    # "sent", or a key of GROUP_WHY
+    state: str
+    why: str
+    detail: str
+    buildings: list[str] = field(default_factory=list)
+
+    @property
+    def buildings_text(self) -> str:
+        return "、".join(self.buildings)
+
 
 def reach_panel(notice: Notice, page_number: str | int | None = 1) -> Reach:
     """The reach panel of a notice: counts, groups, and one page of the households not
     reached, in seven queries whatever the audience's size (see the module)."""
     told = outcomes(notice)
     groups = group_reach(notice, told)
-    houses = audience_houses(notice).count()
-    ids, texts = not_reached(notice, groups)
+    texted = sms_wanted(notice)
+    # A texted notice's households are those it was published to (a house recorded
+    # since was neither texted nor is counted); a notice not texted reaches through its
+    # groups whoever lives there now.
+    households = (
+        NoticeRecipient.objects.filter(notice=notice) if texted else audience_houses(notice)
+    )
+    ids, texts = not_reached(notice, groups, told.unsent)
     page = Paginator(ids, PAGE).get_page(page_number)
     return Reach(
         notice=notice,
-        sms_wanted=sms_wanted(notice),
+        sms_wanted=texted,
         robot=told.robot,
         sms=told.sms,
         groups=list(groups.values()),
-        houses=houses,
-        not_reached=len(ids),
+        houses=households.count(),
+        not_reached=page.paginator.count,
         page=page,
         rows=explain(notice, list(page.object_list), groups, texts),
     )
@@ -386,9 +461,10 @@ def reach_panel(notice: Notice, page_number: str | int | None = 1) -> Reach:
 
 def not_reached_export(notice: Notice) -> list[NotReached]:
     """Every household the notice did not reach, for the spreadsheet (six queries)."""
-    groups = group_reach(notice, outcomes(notice))
-    ids, texts = not_reached(notice, groups)
-    return explain(notice, ids, groups, texts)
+    told = outcomes(notice)
+    groups = group_reach(notice, told)
+    ids, texts = not_reached(notice, groups, told.unsent)
+    return explain(notice, list(ids), groups, texts)
 
 
 def not_reached_sheet(rows: Iterable[NotReached], *, phone: Callable[[str], str]) -> Sheet:

@@ -22,9 +22,9 @@ a resident who acted on the first text must hear of the second.
 
 The recipients are read in two queries whatever the audience's size (the buildings with
 their robots; the owners of the audience houses), and written in bulk (message_send).
-With the texts, each house with an owner to text gets its ``NoticeRecipient``: the text
-that stands for it, so the reach panel tells the houses reached in one anti-join (one
-more bulk insert, rows read back from message_send).
+With the texts, each audience house gets its ``NoticeRecipient``: the text that stands
+for it, if any, so the reach panel reads the households not reached from the texts not
+sent (one more query, the audience's houses, and one more bulk insert).
 
 The link a message carries is the notice's public path: the channels put the public
 address in front of it when they send (frontdesk.links), outside any request.
@@ -94,15 +94,16 @@ def sms_wanted(notice: Notice) -> bool:
 
 
 def recipients_write(notice: Notice, houses: dict[int, list[str]], texts: list[Delivery]) -> None:
-    """One NoticeRecipient per house with an owner's phone: the text that stands for it,
-    the first of its owners' that was not skipped (it may arrive), else the first."""
+    """One NoticeRecipient per audience house: the text that stands for it, the first of
+    its owners' that was not skipped (it may arrive), else the first; none for a house
+    without an owner's phone (one query: the audience's houses)."""
     by_phone = {t.phone: t for t in texts if t.phone}
     rows = []
-    for house_id, phones in houses.items():
-        sent = [by_phone[p] for p in phones if p in by_phone]
-        if sent:
-            best = next((t for t in sent if t.state != Delivery.State.SKIPPED), sent[0])
-            rows.append(NoticeRecipient(notice=notice, house_id=house_id, sms=best))
+    for house_id in audience_houses(notice).values_list("pk", flat=True).order_by():
+        sent = [by_phone[p] for p in houses.get(house_id, ()) if p in by_phone]
+        first = sent[0] if sent else None
+        best = next((t for t in sent if t.state != Delivery.State.SKIPPED), first)
+        rows.append(NoticeRecipient(notice=notice, house_id=house_id, sms=best))
     NoticeRecipient.objects.bulk_create(rows, batch_size=5000)
 
 

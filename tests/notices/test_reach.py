@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from frontdesk.channels.models import Delivery
+from frontdesk.channels.models import Delivery, SmsTemplate
 from notices.selectors.reach import reach_panel
 from notices.states import State as NoticeState
 from residents.models import Building
@@ -186,8 +186,16 @@ def add_unreached_houses(site, count: int) -> None:
         factories.make_house(site, building=9, unit=1, room=f"{900 + n}")
 
 
-def test_it_pages_the_households_by_thirty(clerk_client, published):
-    add_unreached_houses(published.site, 35)
+def publish_with_unreached(estate, clerk, approver, settings, count: int):
+    """The reach panel's notice, published to the estate with ``count`` more houses."""
+    if not SmsTemplate.objects.filter(site=estate.site, purpose="notice").exists():
+        approve_sms_template(estate.site, settings)
+    add_unreached_houses(estate.site, count)
+    return publish_and_deliver(estate, clerk, approver)
+
+
+def test_it_pages_the_households_by_thirty(clerk_client, estate, clerk, approver, settings):
+    published = publish_with_unreached(estate, clerk, approver, settings, 35)
 
     first = panel(clerk_client, published).context["reach"]
     second = panel(clerk_client, published, page=2).context["reach"]
@@ -213,14 +221,35 @@ def count_queries(client, notice) -> list[str]:
     return [q["sql"] for q in queries.captured_queries]
 
 
-def test_it_reads_the_panel_in_a_fixed_number_of_queries(clerk_client, published):
+def test_it_reads_the_panel_in_a_fixed_number_of_queries(
+    clerk_client, published, estate, clerk, approver, settings
+):
     panel(clerk_client, published)  # the first request renews the session
     few = count_queries(clerk_client, published)
-    add_unreached_houses(published.site, 40)
-    many = count_queries(clerk_client, published)
-    # session, user, the notice with its type and site; the deliveries counted by
-    # channel, state and reason; the audience buildings with their robots; the audience
-    # counted; the houses of the groups not told with the phone of the text standing
-    # for each (NoticeRecipient), the notice's texts; the page's houses, their owners
-    # with the residents
-    assert len(few) == len(many) == 10, "\n".join(many)
+    more = publish_with_unreached(estate, clerk, approver, settings, 40)
+    many = count_queries(clerk_client, more)
+    # session, user, the notice with its type and site; the texts sent counted, the
+    # groups' messages, the texts not sent; the audience buildings with their robots; the
+    # households counted; the recipients without a text or with one not sent, their
+    # houses in order; the page's houses, their owners with the residents
+    assert len(few) == len(many) == 12, "\n".join(many)
+
+
+def test_it_reads_no_text_that_was_sent(clerk_client, published):
+    """The panel's cost grows with the households not reached, not with the audience:
+    of the texts, it reads (rather than counts) only those not sent."""
+    mark(published, Channel.SMS, State.SENT)
+    with CaptureQueriesContext(connection) as queries:
+        reach = panel(clerk_client, published).context["reach"]
+    assert reach.sms.sent == Delivery.objects.filter(channel=Channel.SMS, state=State.SENT).count()
+    texts = [q["sql"] for q in queries if 'FROM "channels_delivery"' in q["sql"]]
+    assert not any(
+        "\"state\" = 'sent'" in sql and "COUNT" not in sql and "LIMIT 1" not in sql for sql in texts
+    )
+
+
+def test_a_house_recorded_after_publishing_is_not_of_its_households(clerk_client, published):
+    before = panel(clerk_client, published).context["reach"]
+    add_unreached_houses(published.site, 3)
+    after = panel(clerk_client, published).context["reach"]
+    assert (after.houses, after.not_reached) == (before.houses, before.not_reached)
