@@ -111,6 +111,9 @@ TEMPLATES = [
     },
 ]
 
+# Plain selects drawn in Python, every other widget through its template (frontdesk.widgets).
+FORM_RENDERER = "frontdesk.widgets.Renderer"
+
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/frontdesk"),

@@ -35,12 +35,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import models, transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from complaints import deadlines
 from complaints.deadlines import Clock
-from complaints.models import Case, CaseEvent, CaseSettings
+from complaints.models import Case, CaseEvent, CaseSettings, Category
 from complaints.services.changes import case_tell, local
 from complaints.states import RUNNING
 from frontdesk.channels.recipients import DepartmentStaff, Recipient, Staff
@@ -106,13 +107,17 @@ def cases_chase(now: datetime | None = None, *, limit: int = BATCH) -> ChaseRepo
     due = cases_due(now, limit + 1)
     report.more = len(due) > limit
     context = _Context()
-    context.load_places(due[:limit])
+    context.load(due[:limit])
     for pk in due[:limit]:
         sent = case_chase(pk, now, context)
         report.cases += 1
         for key in sent:
             report.sent[key] = report.sent.get(key, 0) + 1
     return report
+
+
+# What a reminder reads of its case, loaded for the run's cases at once.
+RELATED = ("site", "department", "category", "created_by")
 
 
 class _Context:
@@ -123,11 +128,34 @@ class _Context:
         self._clocks: dict[tuple[int, bool], Clock] = {}
         self._supervisors: dict[int, list[User]] = {}
         self._places: dict[int, str] = {}
+        self._related: dict[int, Case] = {}
 
-    def load_places(self, ids: list[int]) -> None:
-        """Where each case of the run is (3栋2单元1201), read for all of them at once."""
-        cases = Case.objects.filter(pk__in=ids).select_related("house__building", "building")
+    def load(self, ids: list[int]) -> None:
+        """What each case of the run names (its site, department, category, clerk) and
+        where it is (3栋2单元1201), read for all of them at once: the lock of each case
+        then reads its row alone (joined to six more, PostgreSQL took ~1.5 ms a case
+        to plan it)."""
+        # Joined to the places only, the rest in a query each: eight relations joined
+        # took PostgreSQL ~8 ms to plan.
+        cases = (
+            Case.objects.filter(pk__in=ids)
+            .select_related("house__building", "building")
+            .prefetch_related(
+                "site",
+                "department",
+                "created_by",
+                Prefetch("category", Category.objects.select_related("parent")),
+            )
+        )
+        self._related = {case.pk: case for case in cases}
         self._places = {case.pk: case.where for case in cases}
+
+    def attach(self, case: Case) -> None:
+        """The relations read by ``load`` on the locked row, where it still names them."""
+        read = self._related.get(case.pk)
+        for name in RELATED:
+            if read is not None and getattr(read, f"{name}_id") == getattr(case, f"{name}_id"):
+                setattr(case, name, getattr(read, name))
 
     def place(self, case: Case) -> str:
         if case.pk not in self._places:
@@ -176,13 +204,13 @@ def case_chase(pk: int, now: datetime, context: _Context | None = None) -> list[
     case is being changed by someone else right now and waits for the next tick)."""
     context = context or _Context()
     case = (
-        Case.objects.select_for_update(skip_locked=True, of=("self",))
-        .select_related("site", "department", "category__parent", "created_by")
+        Case.objects.select_for_update(skip_locked=True)
         .filter(pk=pk, next_due__lte=now, state__in=sorted(RUNNING))
         .first()
     )
     if case is None:
         return []
+    context.attach(case)
     settings = context.settings(case.site)
     clock = context.clock(case)
     schedule = deadlines.chase_schedule(case, clock, settings)
