@@ -457,7 +457,7 @@ def seed_bench(context: SeedContext) -> dict[str, int]:
     """Company scale: a year of cases at every site of context.bench, proportional to its
     houses (100,000 cases with about 600,000 timeline entries at full scale). One
     transaction per site; a site that already has cases is left as it is."""
-    from visitors.demo import bench_clerk, share_out
+    from frontdesk.demo import bench_clerk, share_out
 
     sizes = [spec.houses for _site, spec in context.bench]
     all_houses = sum(sizes) + sum(spec.houses for spec in DEMO_SITES)

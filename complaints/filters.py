@@ -7,9 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Case, Category, Urgency
 from complaints.states import OPEN, State
-from frontdesk.filters import DateRangeFilterSet
+from frontdesk.filters import DateRangeFilterSet, FilterForm
 from frontdesk.models import Department, Site
-from visitors.filters import FilterForm
 
 ALL_OPEN = "open"
 

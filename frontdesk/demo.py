@@ -445,3 +445,37 @@ def bench_transaction() -> Iterator[None]:
             # Checking again before the end: this may be part of a larger transaction.
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL session_replication_role = DEFAULT")
+
+
+# The bench sites have no clerks of their own: one inactive account stands for their
+# desks (see bench_clerk).
+BENCH_CLERK = "bench_reception"
+
+
+def bench_clerk() -> User:
+    """The account the company-scale rows name as registering clerk.
+
+    Not the demo supervisor: the rows protect the user they name from deletion, and a
+    million visits would tie a real login to the bench for good. Not one clerk per site
+    either: fifty logins nobody uses. One account, never able to log in (inactive, no
+    password, no site), keeps the bench's rows apart from everyone's."""
+    user, created = User.objects.get_or_create(
+        username=BENCH_CLERK, defaults={"full_name": "前台（测试数据）", "is_active": False}
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
+
+
+def share_out(total: int, weights: list[int]) -> list[int]:
+    """``total`` split in proportion to ``weights``, exactly (largest remainders)."""
+    whole = sum(weights)
+    if not whole:
+        return [0] * len(weights)
+    exact = [total * w / whole for w in weights]
+    shares = [int(x) for x in exact]
+    by_remainder = sorted(range(len(weights)), key=lambda i: exact[i] - shares[i], reverse=True)
+    for i in by_remainder[: total - sum(shares)]:
+        shares[i] += 1
+    return shares

@@ -7,6 +7,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from frontdesk.forms import BootstrapWidgets
+
 # Dates a desk list can mean; beyond them a date is a typing slip (and 9999-12-31 + 1 day
 # would not exist).
 EARLIEST = date(2000, 1, 1)
@@ -16,6 +18,10 @@ LATEST = date(2099, 12, 31)
 def start_of(day: date) -> datetime:
     """Midnight of that day in the site's time zone (Asia/Shanghai)."""
     return timezone.make_aware(datetime.combine(day, time.min))
+
+
+class FilterForm(BootstrapWidgets, forms.Form):
+    """A list's filter form, drawn with templates/frontdesk/_field.html."""
 
 
 class DateRangeCheck:

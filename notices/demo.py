@@ -346,8 +346,14 @@ def seed_bench(context: SeedContext) -> dict[str, int]:
     some in force, a few withdrawn or still being written. One transaction per site; a
     site that already has notices is left as it is. Written with bulk inserts: the
     volume is small."""
-    from frontdesk.demo import BENCH_HOUSES, DEMO_SITES, BenchTally, bench_transaction
-    from visitors.demo import bench_clerk, share_out
+    from frontdesk.demo import (
+        BENCH_HOUSES,
+        DEMO_SITES,
+        BenchTally,
+        bench_clerk,
+        bench_transaction,
+        share_out,
+    )
 
     sizes = [spec.houses for _site, spec in context.bench]
     all_houses = sum(sizes) + sum(spec.houses for spec in DEMO_SITES)

@@ -4,10 +4,10 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from frontdesk.filters import FilterForm
 from frontdesk.models import Site
 from notices.models import Notice, NoticeType
 from notices.states import IN_PROGRESS, State
-from visitors.filters import FilterForm
 
 ALL_IN_PROGRESS = "in_progress"
 

@@ -32,10 +32,12 @@ from frontdesk.demo import (
     DEMO_SITES,
     BenchTally,
     SeedContext,
+    bench_clerk,
     bench_transaction,
     id_number,
     mobile,
     person_name,
+    share_out,
 )
 from frontdesk.models import Department, Site, User
 from residents.demo import plate as random_plate
@@ -57,9 +59,6 @@ BENCH_VISITS = 1_000_000
 BENCH_INQUIRIES = 50_000
 BENCH_PARCELS = 100_000
 BENCH_DAYS = 365
-# The bench sites have no clerks of their own: one inactive account stands for their
-# desks (see bench_clerk).
-BENCH_CLERK = "bench_reception"
 
 # Two months of a busy desk: 20-60 visits, 2-5 inquiries (about 200 in all) and 3-7
 # parcels (about 300) a day, at each demo site.
@@ -365,35 +364,6 @@ def seed_bench(context: SeedContext) -> dict[str, int]:
             f" {counts['parcels']:,} parcels",
         )
     return tally.done()
-
-
-def bench_clerk() -> User:
-    """The account the company-scale rows name as registering clerk.
-
-    Not the demo supervisor: the rows protect the user they name from deletion, and a
-    million visits would tie a real login to the bench for good. Not one clerk per site
-    either: fifty logins nobody uses. One account, never able to log in (inactive, no
-    password, no site), keeps the bench's rows apart from everyone's."""
-    user, created = User.objects.get_or_create(
-        username=BENCH_CLERK, defaults={"full_name": "前台（测试数据）", "is_active": False}
-    )
-    if created:
-        user.set_unusable_password()
-        user.save(update_fields=["password"])
-    return user
-
-
-def share_out(total: int, weights: list[int]) -> list[int]:
-    """``total`` split in proportion to ``weights``, exactly (largest remainders)."""
-    whole = sum(weights)
-    if not whole:
-        return [0] * len(weights)
-    exact = [total * w / whole for w in weights]
-    shares = [int(x) for x in exact]
-    by_remainder = sorted(range(len(weights)), key=lambda i: exact[i] - shares[i], reverse=True)
-    for i in by_remainder[: total - sum(shares)]:
-        shares[i] += 1
-    return shares
 
 
 # --- The generator --------------------------------------------------------------------

@@ -3,16 +3,11 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from frontdesk.filters import DateRangeFilterSet
+from frontdesk.filters import DateRangeFilterSet, FilterForm
 from frontdesk.models import Department, Site
 from frontdesk.personal import normalize_plate, whole_phone
-from visitors.forms.bootstrap import BootstrapWidgets
 from visitors.forms.inquiries import CHANNEL_CHOICES, choices_from
 from visitors.models import Inquiry, Visit, VisitPurpose
-
-
-class FilterForm(BootstrapWidgets, forms.Form):
-    """The filters' form, drawn with templates/visitors/_field.html."""
 
 
 class VisitFilter(DateRangeFilterSet):

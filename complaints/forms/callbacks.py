@@ -8,8 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Case
-from frontdesk.forms import TextLimits
-from visitors.forms.bootstrap import BootstrapWidgets
+from frontdesk.forms import BootstrapWidgets, TextLimits
 
 RATINGS = [(n, str(n)) for n in range(1, 6)]
 YES, NO = "yes", "no"

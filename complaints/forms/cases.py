@@ -11,11 +11,10 @@ from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Case, Category, Urgency
 from complaints.photos import MAX_PHOTOS, photo_clean
-from frontdesk.forms import TextLimits
+from frontdesk.forms import BootstrapWidgets, TextLimits
 from frontdesk.models import Department, Site
 from residents.forms.pickers import HouseCodeField, picked_house_field, picked_resident_field
 from residents.models import Building, House, Resident
-from visitors.forms.bootstrap import BootstrapWidgets
 
 PHOTO_ACCEPT = "image/jpeg,image/png,image/webp"
 PICK_LISTED = _("Pick one of the listed choices.")

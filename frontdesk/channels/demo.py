@@ -55,6 +55,7 @@ from frontdesk.demo import (
     bench_transaction,
     mobile,
     person_name,
+    share_out,
 )
 from frontdesk.models import Department, Site, User
 
@@ -424,7 +425,7 @@ def seed_bench(context: SeedContext) -> dict[str, int]:
     sizes = [spec.houses for _site, spec in context.bench]
     all_houses = sum(sizes) + sum(spec.houses for spec in DEMO_SITES)
     scale = all_houses / BENCH_HOUSES
-    totals = _share_out(round(BENCH_DELIVERIES * scale), sizes)
+    totals = share_out(round(BENCH_DELIVERIES * scale), sizes)
     tally = BenchTally(context, "deliveries")
     busiest = bench.busiest_site() if context.bench else None
     supervisor = context.users.get("supervisor")
@@ -482,19 +483,6 @@ def _scaled(count: int, unread: int, scale: float) -> tuple[int, int]:
     """An inbox's size at this scale (never below a couple of pages) and its unread."""
     rows = max(MIN_INBOX, round(count * scale))
     return rows, min(unread, rows // 4)
-
-
-def _share_out(total: int, weights: list[int]) -> list[int]:
-    """``total`` split in proportion to ``weights``, exactly (largest remainders)."""
-    whole = sum(weights)
-    if not whole:
-        return [0] * len(weights)
-    exact = [total * w / whole for w in weights]
-    shares = [int(x) for x in exact]
-    by_remainder = sorted(range(len(weights)), key=lambda i: exact[i] - shares[i], reverse=True)
-    for i in by_remainder[: total - sum(shares)]:
-        shares[i] += 1
-    return shares
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from frontdesk.forms import TextLimits
+from frontdesk.forms import BootstrapWidgets, TextLimits
 from notices.models import REASON_LENGTH
-from visitors.forms.bootstrap import BootstrapWidgets
 
 
 class ActionForm(BootstrapWidgets, TextLimits, forms.Form):

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from frontdesk.forms import TextLimits
+from frontdesk.forms import BootstrapWidgets, TextLimits
 from frontdesk.models import Department, Site
 from notices.attachments import MAX_ATTACHMENTS, attachment_clean
 from notices.models import (
@@ -29,7 +29,6 @@ from notices.selectors.audience import building_choices, entrance_choices
 from notices.services.drafts import MAX_HOUSES
 from residents.forms.pickers import HouseCodeField
 from residents.models import Building
-from visitors.forms.bootstrap import BootstrapWidgets
 
 PICK_LISTED = _("Pick one of the listed choices.")
 ATTACHMENT_ACCEPT = "application/pdf,image/jpeg,image/png,image/webp"

@@ -6,8 +6,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from frontdesk.forms import BootstrapWidgets
 from notices.services.postings import posting_photo_clean
-from visitors.forms.bootstrap import BootstrapWidgets
 
 PHOTO_ACCEPT = "image/jpeg,image/png,image/webp"
 # Where a form sends the clerk back once done: the notice's page, or the checklist.

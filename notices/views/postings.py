@@ -22,6 +22,7 @@ from frontdesk.access import site_view
 from frontdesk.areas import area
 from frontdesk.conflicts import Conflict, conflict_message
 from frontdesk.pagination import CappedPaginator
+from frontdesk.qr import qr_svg
 from frontdesk.roles import USE_DESK
 from frontdesk.uploads import file_response
 from notices.forms.postings import PHOTO_ACCEPT, PostingForm, RemovalForm
@@ -30,7 +31,6 @@ from notices.rendering import render_body
 from notices.selectors import postings as selectors
 from notices.selectors.notices import notice_detail
 from notices.services import postings as services
-from visitors.qr import qr_svg
 
 POSTED = pgettext_lazy("conflict", "posted")
 TAKEN_DOWN = pgettext_lazy("conflict", "taken down")

@@ -12,6 +12,7 @@ from django.test import Client
 from django.utils import timezone
 
 from frontdesk import demo
+from frontdesk.demo import BENCH_CLERK
 from frontdesk.filters import start_of
 from frontdesk.models import Site, User
 from residents.models import (
@@ -24,7 +25,6 @@ from residents.models import (
     SearchTerm,
     Vehicle,
 )
-from visitors.demo import BENCH_CLERK
 from visitors.models import Inquiry, Parcel, Visit
 
 DEMO_HOUSES = sum(spec.houses for spec in demo.DEMO_SITES)

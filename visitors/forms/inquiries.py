@@ -7,11 +7,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from frontdesk.forms import TextLimits, model_max_length
+from frontdesk.forms import BootstrapWidgets, TextLimits, model_max_length
 from frontdesk.models import Department, Site
 from residents.forms.pickers import HouseCodeField, picked_house_field, picked_resident_field
 from residents.models import House, Resident
-from visitors.forms.bootstrap import BootstrapWidgets
 from visitors.models import Inquiry
 from visitors.selectors import inquiries as selectors
 

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from frontdesk.filters import DateRangeCheck
-from visitors.forms.bootstrap import BootstrapWidgets
+from frontdesk.forms import BootstrapWidgets
 
 # A year, leap day included: the longest range one page of figures reads well for.
 MAX_DAYS = 366

@@ -15,6 +15,7 @@ from frontdesk.areas import area
 from frontdesk.conflicts import Conflict, conflict_message
 from frontdesk.forms import next_page
 from frontdesk.pagination import CappedPaginator
+from frontdesk.qr import qr_svg
 from frontdesk.roles import USE_DESK
 from frontdesk.timetext import duration_text
 from residents.search import MAX_QUERY
@@ -27,7 +28,6 @@ from visitors.forms.visits import (
     VisitForm,
 )
 from visitors.models import ReceptionSettings, Visit
-from visitors.qr import qr_svg
 from visitors.selectors import visits as selectors
 from visitors.selectors.exports import EXPORT_LIMIT
 from visitors.services import visits as services
