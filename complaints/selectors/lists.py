@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from complaints.models import Case
+from complaints.models import Case, Urgency
 from complaints.states import OPEN, RUNNING, State
 from frontdesk.filters import start_of
 from frontdesk.models import Site, User
@@ -189,6 +189,8 @@ class Row:
     time_left: str
     # "danger": past its deadline; "warning": near it; "": neither (or not running).
     level: str
+    # 紧急, 特急; "" for a normal case.
+    urgency: str = ""
 
 
 def case_rows(cases, *, now: datetime | None = None) -> list[Row]:
@@ -209,13 +211,16 @@ def _row(case: Case, now: datetime) -> Row:
             time_left = _("%(time)s left") % {"time": duration_text(left)}
             if case.resolve_warn_at is not None and case.resolve_warn_at <= now:
                 level = "warning"
+    # The labels from the choices' own enums: get_state_display() rebuilds and hashes the
+    # whole table of choices, translating each, for every row.
     return Row(
         case=case,
         category=case.category.full_name,
         where=case.where,
-        state=case.get_state_display(),
+        state=str(State(case.state).label),
         time_left=time_left,
         level=level,
+        urgency="" if case.urgency == Urgency.NORMAL else str(Urgency(case.urgency).label),
     )
 
 
