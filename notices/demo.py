@@ -21,7 +21,8 @@ import time
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from frontdesk.demo import SeedContext
 from frontdesk.models import Department, Site, User
@@ -393,6 +394,14 @@ def seed_bench(context: SeedContext) -> dict[str, int]:
                 f"{written['posting locations']:,} posting locations, "
                 f"{written['postings']:,} postings, {written['notice opens']:,} days of opens",
             )
+    # Each published notice's messages to its buildings' groups: a pass of its own, so a
+    # database loaded before they were seeded gets them (a site that has them is left).
+    for site, _spec in context.bench:
+        started = time.perf_counter()
+        with bench_transaction():
+            written = seed_groups_bench(site, context.rng("notices", "groups", site.name))
+        if written["deliveries"]:
+            tally.loaded(site, written, started, f"{written['deliveries']:,} group messages")
     # What the busiest site's outage reached (the reach panel's bench case): a pass of
     # its own too, so a database loaded before deliveries were seeded gets them.
     if context.bench:
@@ -460,6 +469,111 @@ def seed_reach_bench(site: Site, clerk: User, rng: random.Random) -> dict[str, i
         "deliveries": notice_deliveries(notice).count(),
         "notice recipients": NoticeRecipient.objects.filter(notice=notice).count(),
     }
+
+
+# Columns of the group messages' COPY (frontdesk.channels.models.Delivery).
+GROUP_COLUMNS = (
+    "site_id",
+    "channel",
+    "audience",
+    "state",
+    "purpose",
+    "urgent",
+    "subject",
+    "text",
+    "link",
+    "params",
+    "robot_id",
+    "phone",
+    "email",
+    "recipient_name",
+    "about_type_id",
+    "about_id",
+    "created_at",
+    "not_before",
+    "attempts",
+    "sent_at",
+    "backend",
+    "code",
+    "detail",
+)
+
+
+def seed_groups_bench(site: Site, rng: random.Random) -> dict[str, int]:
+    """The message each published notice of the site sent its audience buildings'
+    residents' groups, as publishing writes them (notices.services.delivery: one per
+    robot, a skipped row for a building without one), at the moment it was published;
+    nearly all sent. Not the texts: the channels' year of messages holds their volume,
+    and the busiest site's outage has its own (seed_reach_bench). The outage measured
+    there is left to it."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from frontdesk.bulk import copy_rows
+    from frontdesk.channels.models import Delivery
+    from notices.services.delivery import excerpt, group_name
+
+    kind = ContentType.objects.get_for_model(Notice)
+    told = Delivery.objects.filter(site=site, about_type=kind, channel=Delivery.Channel.ROBOT)
+    reach = reach_bench_notice(site)
+    if told.exclude(about_id=str(reach.pk) if reach else "").exists():
+        return {"deliveries": 0}
+    notices = (
+        Notice.objects.filter(site=site, published_at__isnull=False)
+        .exclude(pk=reach.pk if reach else None)
+        .select_related("type")
+        .prefetch_related("buildings__group_robot")
+    )
+    every = list(
+        Building.objects.filter(site=site).select_related("group_robot").order_by("number")
+    )
+    with translation.override("zh-hans"):
+        # As the channels word it, stored as a request would store it.
+        no_robot = gettext("No group robot is configured for this group.")
+    rows = []
+    for notice in notices:
+        buildings = (
+            list(notice.buildings.all()) if notice.audience == Notice.Audience.BUILDINGS else every
+        )
+        subject, text = f"【{notice.type.name}】{notice.title}"[:200], excerpt(notice.body)
+        seen: set[int] = set()
+        for building in buildings:
+            robot = building.group_robot
+            if robot is not None and robot.pk in seen:
+                continue
+            if robot is not None:
+                seen.add(robot.pk)
+                fate = ("sent", "", "") if rng.random() > 0.02 else ("failed", "93000", "")
+            else:
+                fate = ("skipped", "no_robot", no_robot)
+            at = notice.published_at
+            rows.append(
+                (
+                    site.pk,
+                    Delivery.Channel.ROBOT,
+                    Delivery.Audience.RESIDENT,
+                    fate[0],
+                    "notice",
+                    notice.urgent,
+                    subject,
+                    text,
+                    notice.public_path,
+                    "{}",
+                    robot.pk if robot else None,
+                    "",
+                    "",
+                    robot.name if robot else group_name(building),
+                    kind.pk,
+                    str(notice.pk),
+                    at,
+                    at,
+                    1 if robot else 0,
+                    at + timedelta(seconds=rng.randint(2, 90)) if fate[0] == "sent" else None,
+                    "wecom" if robot else "",
+                    fate[1],
+                    fate[2],
+                )
+            )
+    return {"deliveries": copy_rows(Delivery, GROUP_COLUMNS, rows)}
 
 
 def bench_outage(site: Site, clerk: User) -> Notice:

@@ -409,3 +409,30 @@ def test_the_bench_seeds_the_reach_of_one_outage(estate, clerk, approver, sms_te
     assert reach_panel(notice).reached >= 4
     # Loaded once.
     assert demo.seed_reach_bench(estate.site, clerk, random.Random(1))["deliveries"] == 0
+
+
+def test_the_bench_seeds_each_published_notices_group_messages(
+    estate, clerk, approver, sms_template
+):
+    from notices import demo
+
+    outage = publish(make_notice(estate.site, clerk), clerk, approver)  # the reach's
+    event = publish(
+        make_notice(estate.site, clerk, type=notice_type(estate.site, "社区活动")), clerk, approver
+    )
+    draft = make_notice(estate.site, clerk, type=notice_type(estate.site, "社区活动"))
+    Delivery.objects.filter(about_id=str(event.pk)).delete()
+    assert demo.reach_bench_notice(estate.site) == outage
+
+    written = demo.seed_groups_bench(estate.site, random.Random(1))
+
+    # 1栋's robot, 2栋4栋's (once), 3栋 without one: what publishing writes.
+    groups = Delivery.objects.filter(about_id=str(event.pk), channel=Channel.ROBOT)
+    assert written == {"deliveries": 3} and groups.count() == 3
+    assert set(groups.values_list("robot_id", flat=True)) == {estate.one.pk, estate.shared.pk, None}
+    assert groups.get(robot=None).code == "no_robot"
+    assert groups.exclude(robot=None).filter(sent_at__gte=event.published_at).exists()
+    assert not Delivery.objects.filter(about_id=str(draft.pk)).exists()
+    # The outage's own deliveries are publishing's, left as they were; loaded once.
+    assert Delivery.objects.filter(about_id=str(outage.pk), channel=Channel.ROBOT).count() == 3
+    assert demo.seed_groups_bench(estate.site, random.Random(1)) == {"deliveries": 0}
