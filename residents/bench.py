@@ -7,6 +7,7 @@ from frontdesk.bench import LOOKUP_MS, BenchContext, Case, reference
 from frontdesk.models import Site
 from residents.models import Building, Resident, SearchTerm
 from residents.selectors import arrears as selectors
+from residents.selectors.reminders import MAX_HOUSES
 
 STOCK_ADMIN_RESIDENTS = "/__bench__/residents/stock-admin/residents/resident/"
 
@@ -136,7 +137,9 @@ def cases(context: BenchContext) -> list:
 def reminder_cases(site: Site) -> list[Case]:
     """Payment reminders from the arrears list (the notices issue's arrears-to-notices
     step): the list filtered, the confirmation of a run and its door slips for every owing
-    house of the site, and a run recorded (rolled back, as every post of the bench)."""
+    house of the site, and a run recorded (rolled back, as every post of the bench). The
+    busiest site owes in a full run's worth of houses, the 2,000 the issue budgets the
+    confirmation for (residents.demo.seed_reminder_run); the names say how many."""
     building = (
         Building.objects.filter(site=site, houses__bills__isnull=False)
         .order_by("number")
@@ -144,17 +147,21 @@ def reminder_cases(site: Site) -> list[Case]:
         .first()
     )
     filtered = {"months": 2, "building": building or 0}
-    owing = list(selectors.arrears_totals(site).values_list("house", flat=True)[:2000])
+    owing = list(selectors.arrears_totals(site).values_list("house", flat=True)[:MAX_HOUSES])
+    houses = f"{len(owing):,} houses"
     return [
         Case("records: arrears list, filtered", "/residents/arrears/", filtered),
-        Case("records: reminders confirmation (all owing)", "/residents/arrears/reminders/"),
-        Case("records: door slips (all owing)", "/residents/arrears/slips/"),
+        Case(
+            f"records: reminders confirmation, {houses} (all owing)",
+            "/residents/arrears/reminders/",
+        ),
+        Case(f"records: door slips, {houses} (all owing)", "/residents/arrears/slips/"),
         # The run's writes, without the SMS provider a bench machine lacks: the door
         # slips of every owing house recorded as delivered (a reminder per house). A
         # write of hundreds of rows, as publishing a notice is: its own budget, not a
         # page's (the issue gives publishing to 10,000 households 5 s).
         Case(
-            f"records: door slips delivered, {len(owing):,} houses (POST)",
+            f"records: door slips delivered, {houses} (POST)",
             "/residents/arrears/slips/delivered/",
             {"houses": ",".join(map(str, owing))},
             method="post",

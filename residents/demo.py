@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from frontdesk.bench import busiest_site
 from frontdesk.bulk import copy_rows, reserve_ids
 from frontdesk.channels.models import Delivery, SmsTemplate
 from frontdesk.demo import (
@@ -48,13 +49,14 @@ from residents.models import (
 )
 from residents.search import name_search_keys, terms_for
 from residents.selectors.arrears import arrears_totals, houses_owing
-from residents.selectors.reminders import PURPOSE as REMINDER
 from residents.selectors.reminders import (
+    MAX_HOUSES,
     finance_phone,
     reminder_plan,
     reminder_text,
     reminder_values,
 )
+from residents.selectors.reminders import PURPOSE as REMINDER
 
 PROVINCE_PLATES = "浙浙浙浙沪苏皖赣闽"
 PLATE_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -139,7 +141,63 @@ def seed_bench(context: SeedContext) -> dict[str, int]:
     # Every site can text payment reminders (the arrears pages' figures include that).
     for site, _spec in context.bench:
         reminder_template(site)
+    busiest = busiest_site() if context.bench else None
+    if busiest is not None:
+        added = seed_reminder_run(busiest, context.rng("arrears-run", busiest.name), context.today)
+        if added:
+            context.log(f"    {busiest.name}: {added:,} more houses owe (a full reminder run)")
     return tally.done()
+
+
+# The busiest site's houses left owing last month's shared utilities, at most: a bad year's
+# share of late payers, so that a small trial load is not all debtors.
+RUN_SHARE = 0.25
+# What a house's share of last month's shared utilities (公摊水电) comes to, in cents.
+SHARED_CENTS = (3000, 12000)
+
+
+def seed_reminder_run(site: Site, rng: random.Random, today: date) -> int:
+    """Make enough houses of the site owe for a full payment-reminder run (MAX_HOUSES, the
+    size the issue budgets the reminders' confirmation for; a quarter of the houses at
+    most); returns how many were added.
+
+    As seeded, one house in twelve owes (about 760 of the busiest site's 9,504): the others
+    needed are houses that owed nothing, chosen the same way on every load, now owing last
+    month's shared utilities (公摊水电), a bill of a kind the load gives nobody else, never
+    paid. Houses holding credit are left alone (credit pays a bill as it comes). Run on
+    every load, as it must reach a database loaded before it: a site owing enough already
+    (a rerun) is left as it is, so nothing doubles."""
+    houses = House.objects.filter(site=site).count()
+    wanted = min(MAX_HOUSES, int(houses * RUN_SHARE))
+    owing = set(arrears_totals(site, today).values_list("house", flat=True))
+    if len(owing) >= wanted:
+        return 0
+    period = months_back(today, 2)[0]  # last month: its bills are past due today
+    credit = Payment.objects.filter(site=site, unallocated__gt=0).values_list("house", flat=True)
+    shared = Bill.objects.filter(site=site, kind=FeeKind.SHARED, period=period)
+    candidates = sorted(
+        set(House.objects.filter(site=site).values_list("pk", flat=True))
+        - owing
+        - set(credit)
+        - set(shared.values_list("house", flat=True))
+    )
+    chosen = sorted(rng.sample(candidates, min(wanted - len(owing), len(candidates))))
+    Bill.objects.bulk_create(
+        [
+            Bill(
+                site=site,
+                house_id=house_id,
+                kind=FeeKind.SHARED,
+                period=period,
+                amount=Decimal(rng.randrange(*SHARED_CENTS)) / 100,
+                due_date=month_end(period),
+                paid_amount=Decimal(0),
+            )
+            for house_id in chosen
+        ],
+        batch_size=2000,
+    )
+    return len(chosen)
 
 
 def reminder_template(site: Site) -> None:

@@ -2,7 +2,9 @@
 reached, who is left out and why), the run (reminders and the owners' deliveries, once per
 interval, never to a house that has paid since), two clerks at once, and query counts."""
 
+import random
 import threading
+from collections import Counter
 from datetime import timedelta
 from decimal import Decimal
 
@@ -14,7 +16,9 @@ from django.utils import timezone
 
 from frontdesk import roles
 from frontdesk.channels.models import Delivery
-from residents.models import ArrearsReminder, Occupancy, RecordsSettings
+from residents.models import ArrearsReminder, Bill, FeeKind, Occupancy, RecordsSettings
+from residents.selectors import reminders as selectors
+from residents.selectors.arrears import arrears_totals
 from residents.services.reminders import RemindersUnavailable, arrears_reminders_send
 from tests import factories
 from tests.residents.conftest import pay
@@ -123,6 +127,16 @@ def test_it_offers_no_send_without_the_approved_template(clerk_client, settings,
     assert "短信模板" in response.content.decode()
     assert ArrearsReminder.objects.count() == 1  # the fixture's, three days ago
     assert not Delivery.objects.exists()
+
+
+def test_it_sends_nothing_when_no_house_owes(clerk_client, ready):
+    response = clerk_client.get(URL)
+    assert response.status_code == 200
+    plan = response.context["plan"]
+    assert (plan.counts, plan.messages, plan.house_ids, plan.first) == ({}, 0, "", None)
+    html = response.content.decode()
+    assert 'id="reminders-to-send">0<' in html and 'id="reminders-send"' not in html
+    assert 'id="reminders-skipped-list"' not in html
 
 
 def test_it_answers_bad_filters_with_the_list_and_its_errors(clerk_client, ready, street):
@@ -273,12 +287,13 @@ def test_the_confirmation_uses_the_same_number_of_queries_for_few_or_many(
     clerk_client, site_a, ready, street, django_assert_num_queries
 ):
     clerk_client.get(URL)
-    # Session, user, the header's unread messages, the settings, the owing houses, the
-    # houses with their last reminder, their owners, the SMS template, the finance phone.
-    with django_assert_num_queries(9):
+    # Session, user, the header's unread messages, the settings, the run summed up with
+    # the houses it names (the first to remind, a page of those left out), the SMS
+    # template, the finance phone.
+    with django_assert_num_queries(7):
         clerk_client.get(URL)
     more_owing_houses(site_a, 25, 1000)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(7):
         response = clerk_client.get(URL)
     assert len(response.context["plan"].to_remind) == 27
 
@@ -304,6 +319,116 @@ def test_sending_uses_the_same_number_of_queries_for_few_or_many(
     # finance phone; message_send's savepoint, its template, the deliveries (each with
     # its house's figures and reminder), release; release.
     assert queries(2, 200) == queries(30, 300) == 16
+
+
+# --- a long run ------------------------------------------------------------------------
+
+# Of every ten houses: six reminded (the first with a second owner to text, the second
+# with an opted-out co-owner), then one of each reason to leave a house out.
+KINDS = ["", "", "", "", "", "", "no_phone", "no_owner", "opted_out", "recent"]
+
+
+@pytest.fixture
+def crowd(site_a, clerk):
+    """Sixty owing houses, each owing a different amount (room 5000 + i owes 100 + i)."""
+    houses = {}
+    for i in range(60):
+        kind = KINDS[i % 10]
+        house = owing_house(
+            site_a,
+            building=30,
+            room=f"{5000 + i}",
+            months=1,
+            amount=f"{100 + i}.00",
+            owner=None if kind == "no_owner" else f"业主{i}",
+            phone="" if kind == "no_phone" else f"137{i:08d}",
+        )
+        if kind == "opted_out":
+            house.residents.update(no_sms=True)
+        if kind == "recent":
+            reminded(house, clerk, days_ago=2)
+        if i % 10 == 0:
+            add_person(house, f"共有人{i}", f"136{i:08d}")
+        if i % 10 == 1:
+            add_person(house, f"共有人{i}", f"136{i:08d}", no_sms=True)
+        houses[house.pk] = kind
+    return houses
+
+
+def largest_debts_first(houses: dict[int, str], kind: str) -> list[int]:
+    return sorted((pk for pk, k in houses.items() if k == kind), reverse=True)
+
+
+def test_a_long_run_is_summed_up_without_reading_it_house_by_house(
+    clerk_client, ready, crowd, monkeypatch
+):
+    monkeypatch.setattr("residents.selectors.reminders.SKIPPED_PER_PAGE", 10)
+    read = []
+    per_house = selectors.reminder_plan
+
+    def reading(site, owing, **kwargs):
+        read.append(len(owing))
+        return per_house(site, owing, **kwargs)
+
+    monkeypatch.setattr("residents.selectors.reminders.reminder_plan", reading)
+    response = clerk_client.get(URL)
+    # Nothing read house by house: not the sixty (nor, at a site's scale, the 2,000 of a
+    # run); the houses the page names came with the sums.
+    assert read == []
+    plan = response.context["plan"]
+    assert plan.counts == {"": 36, "no_phone": 6, "no_owner": 6, "opted_out": 6, "recent": 6}
+    assert plan.messages == 36 + 6  # the second owners of every tenth house
+    html = response.content.decode()
+    assert 'id="reminders-to-send">36<' in html and 'id="reminders-skipped">24<' in html
+    for label in ("业主无手机号：6", "未登记业主：6", "业主拒收短信：6", "间隔期内已提醒：6"):
+        assert label in html
+    # Every house to remind goes back with the form, largest debt first.
+    ids = ",".join(map(str, largest_debts_first(crowd, "")))
+    assert f'name="houses" value="{ids}"' in html
+    assert "30栋2单元5055：已欠费 1 个月，共计 ¥155.00" in html  # the first to remind
+    # The houses left out, a page at a time, largest debt first.
+    left_out = sorted((pk for pk, k in crowd.items() if k), reverse=True)
+    assert [t.house_id for t in plan.skipped_page] == left_out[:10]
+    assert "第 1 / 3 页" in html
+    page3 = clerk_client.get(URL, {"page": 3}).context["plan"].skipped_page
+    assert [t.house_id for t in page3] == left_out[20:]
+    for asked, shown in (("99", left_out[20:]), ("0", left_out[20:]), ("x", left_out[:10])):
+        page = clerk_client.get(URL, {"page": asked}).context["plan"].skipped_page
+        assert [t.house_id for t in page] == shown, asked  # as the lists' pages answer
+    assert "every_house" not in plan.__dict__  # nothing on the page asked for every house
+
+
+def test_a_long_runs_sums_are_what_the_run_house_by_house_finds(clerk_client, site_a, ready, crowd):
+    plan = clerk_client.get(URL).context["plan"]
+    every = selectors.filtered_plan(site_a, arrears_totals(site_a), channel="sms")
+    assert Counter(t.skip for t in every.targets) == plan.counts
+    assert (every.messages, every.house_ids) == (plan.messages, plan.house_ids)
+    assert [t.house_id for t in plan.skipped_page] == [t.house_id for t in every.skipped]
+    assert {t.house_id: t.skip for t in every.targets} == crowd
+
+
+def test_a_long_run_sends_what_was_confirmed(
+    clerk_client, ready, crowd, django_capture_on_commit_callbacks
+):
+    plan = clerk_client.get(URL).context["plan"]
+    with django_capture_on_commit_callbacks():
+        send(clerk_client, plan.house_ids.split(","))
+    assert set(sent_today().values_list("house", flat=True)) == set(largest_debts_first(crowd, ""))
+    assert Delivery.objects.filter(state="pending").count() == plan.messages
+    after = clerk_client.get(URL).context["plan"]
+    assert after.counts == {"recent": 42, "no_phone": 6, "no_owner": 6, "opted_out": 6}
+    assert 'id="reminders-send"' not in clerk_client.get(URL).content.decode()
+
+
+def test_it_sends_nothing_when_more_houses_match_than_a_run_takes(
+    clerk_client, ready, street, monkeypatch
+):
+    monkeypatch.setattr("residents.selectors.reminders.MAX_HOUSES", 3)
+    response = clerk_client.get(URL)
+    html = response.content.decode()
+    assert 'id="reminders-too-many"' in html and "超过 3 户" in html
+    assert 'id="reminders-send"' not in html
+    assert response.context["plan"].houses == 3  # the three largest debts, counted
 
 
 # --- two clerks at once --------------------------------------------------------------
@@ -401,6 +526,31 @@ def test_the_demo_has_reminders_as_the_run_would_have_written_them(db):
         reminders.filter(channel="sms", sent_at__gte=recent).values_list("house", flat=True)
     )
     assert RecordsSettings.of(site).how_to_pay  # the site's own way to pay, on its slips
+
+
+def test_the_bench_makes_its_busiest_site_owe_for_a_full_run(site_a, monkeypatch):
+    from residents import demo as residents_demo
+
+    monkeypatch.setattr(residents_demo, "RUN_SHARE", 1.0)  # every house, of these four
+    owing = owing_house(site_a, room="101")
+    ahead = factories.make_house(site_a, room="102")
+    pay(ahead, "500.00")  # credit, which would pay a bill as it came
+    others = [factories.make_house(site_a, room=f"10{i}") for i in (3, 4)]
+    today = timezone.localdate()
+
+    def run() -> int:
+        return residents_demo.seed_reminder_run(site_a, random.Random("bench"), today)
+
+    assert run() == 2
+    assert set(arrears_totals(site_a).values_list("house", flat=True)) == {
+        owing.pk,
+        *(h.pk for h in others),
+    }
+    added = Bill.objects.filter(kind=FeeKind.SHARED)
+    last_month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    assert {(b.period, b.paid_amount) for b in added} == {(last_month, 0)}
+    assert all(b.due_date < today for b in added)
+    assert run() == 0  # loaded again: nothing doubled
 
 
 # --- the interval, set by a supervisor in admin -----------------------------------------
