@@ -408,6 +408,18 @@ def filtered_plan(site: Site, rows: QuerySet, *, channel: str) -> ReminderPlan:
     return plan
 
 
+def slips_batch(
+    site: Site, rows: QuerySet, ids: list[int], *, settings: RecordsSettings
+) -> list[Target]:
+    """The door slips of ``ids`` (a batch of the houses a run reminds, as run_summary
+    gives them), house by house with the months owed, in that order: a print reads its
+    batch, never the whole run."""
+    owing, periods, _too_many = filtered_owing(rows.filter(house__in=ids), with_periods=True)
+    plan = reminder_plan(site, owing, channel=Channel.SLIP, settings=settings, periods=periods)
+    by_house = {t.house_id: t for t in plan.to_remind}
+    return [by_house[pk] for pk in ids if pk in by_house]
+
+
 def run_summary(site: Site, rows: QuerySet, *, channel: str, page=None) -> RunSummary:
     """The run of the filtered arrears list (``ArrearsFilter.qs``) summed up, with the
     houses the page names (the first to remind, the ``page`` of those left out): one

@@ -125,10 +125,12 @@ def slips(request: HttpRequest) -> HttpResponse:
     filterset = arrears_filter(request.site, request.GET)
     if filterset.is_bound and not filterset.is_valid():
         return _list(request, filterset, status=400)
-    plan = plans.filtered_plan(request.site, filterset.rows, channel=Channel.SLIP)
-    # A print is a bounded page too: a large list is printed (and recorded) in batches.
-    page = Paginator(plan.to_remind, SLIPS_PER_PRINT).get_page(request.GET.get("page"))
-    targets = list(page)
+    plan = plans.run_summary(request.site, filterset.rows, channel=Channel.SLIP)
+    # A print is a bounded page too: a large list is printed (and recorded) in batches,
+    # and only the batch is read house by house.
+    ids = [int(pk) for pk in plan.house_ids.split(",") if pk]
+    page = Paginator(ids, SLIPS_PER_PRINT).get_page(request.GET.get("page"))
+    targets = plans.slips_batch(request.site, filterset.rows, list(page), settings=plan.settings)
     return render(
         request,
         "residents/arrears_slips.html",

@@ -160,12 +160,13 @@ def test_it_uses_the_same_number_of_queries_for_few_or_many(
     clerk_client, site_a, houses, django_assert_num_queries
 ):
     clerk_client.get(URL)
-    # Session, user, the header's unread messages, the settings, the owing houses with
-    # their months, the houses with their last slip, their owners, the finance phone.
-    with django_assert_num_queries(8):
+    # Session, user, the header's unread messages, the settings, the run summed up;
+    # the batch printed: its houses with their months, with their standing, their owners;
+    # the finance phone.
+    with django_assert_num_queries(9):
         clerk_client.get(URL)
     for i in range(25):
         owing_house(site_a, building=20, room=f"{1000 + i}", months=1 + i % 4)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         html = clerk_client.get(URL).content.decode()
     assert len(slips(html)) == 28 and len(sheets(html)) == 14
