@@ -471,34 +471,6 @@ def seed_reach_bench(site: Site, clerk: User, rng: random.Random) -> dict[str, i
     }
 
 
-# Columns of the group messages' COPY (frontdesk.channels.models.Delivery).
-GROUP_COLUMNS = (
-    "site_id",
-    "channel",
-    "audience",
-    "state",
-    "purpose",
-    "urgent",
-    "subject",
-    "text",
-    "link",
-    "params",
-    "robot_id",
-    "phone",
-    "email",
-    "recipient_name",
-    "about_type_id",
-    "about_id",
-    "created_at",
-    "not_before",
-    "attempts",
-    "sent_at",
-    "backend",
-    "code",
-    "detail",
-)
-
-
 def seed_groups_bench(site: Site, rng: random.Random) -> dict[str, int]:
     """The message each published notice of the site sent its audience buildings'
     residents' groups, as publishing writes them (notices.services.delivery: one per
@@ -509,6 +481,7 @@ def seed_groups_bench(site: Site, rng: random.Random) -> dict[str, int]:
     from django.contrib.contenttypes.models import ContentType
 
     from frontdesk.bulk import copy_rows
+    from frontdesk.channels.demo import COLUMNS, delivery_row
     from frontdesk.channels.models import Delivery
     from notices.services.delivery import excerpt, group_name
 
@@ -547,33 +520,31 @@ def seed_groups_bench(site: Site, rng: random.Random) -> dict[str, int]:
                 fate = ("skipped", "no_robot", no_robot)
             at = notice.published_at
             rows.append(
-                (
+                delivery_row(
                     site.pk,
                     Delivery.Channel.ROBOT,
                     Delivery.Audience.RESIDENT,
                     fate[0],
                     "notice",
-                    notice.urgent,
                     subject,
                     text,
-                    notice.public_path,
-                    "{}",
-                    robot.pk if robot else None,
-                    "",
-                    "",
-                    robot.name if robot else group_name(building),
-                    kind.pk,
-                    str(notice.pk),
                     at,
-                    at,
-                    1 if robot else 0,
-                    at + timedelta(seconds=rng.randint(2, 90)) if fate[0] == "sent" else None,
-                    "wecom" if robot else "",
-                    fate[1],
-                    fate[2],
+                    link=notice.public_path,
+                    robot_id=robot.pk if robot else None,
+                    name=robot.name if robot else group_name(building),
+                    attempts=1 if robot else 0,
+                    sent_at=at + timedelta(seconds=rng.randint(2, 90))
+                    if fate[0] == "sent"
+                    else None,
+                    backend="wecom" if robot else "",
+                    code=fate[1],
+                    detail=fate[2],
+                    urgent=notice.urgent,
+                    about_type_id=kind.pk,
+                    about_id=str(notice.pk),
                 )
             )
-    return {"deliveries": copy_rows(Delivery, GROUP_COLUMNS, rows)}
+    return {"deliveries": copy_rows(Delivery, COLUMNS, rows)}
 
 
 def bench_outage(site: Site, clerk: User) -> Notice:

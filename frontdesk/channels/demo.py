@@ -710,7 +710,7 @@ def _notice_size(plan: Plan, scope: tuple[int, int]) -> int:
     return houses + (last - first)
 
 
-def _row(
+def delivery_row(
     site_id: int,
     channel: str,
     audience: str,
@@ -734,7 +734,10 @@ def _row(
     code: str = "",
     detail: str = "",
     urgent: bool = False,
+    about_type_id: int | None = None,
+    about_id: str = "",
 ) -> tuple:
+    """One row of COLUMNS (an area's bench messages are written with it too)."""
     return (
         site_id,
         channel,
@@ -751,8 +754,8 @@ def _row(
         phone,
         "",
         name,
-        None,
-        "",
+        about_type_id,
+        about_id,
         at,
         None,
         not_before or at,
@@ -847,7 +850,7 @@ def _notice_rows(plan: Plan, at: datetime, scope: tuple[int, int], size: int) ->
         if written == size:
             return
         written += 1
-        yield _row(
+        yield delivery_row(
             site_id,
             Channel.ROBOT,
             Audience.RESIDENT,
@@ -868,7 +871,7 @@ def _notice_rows(plan: Plan, at: datetime, scope: tuple[int, int], size: int) ->
             continue
         written += 1
         _label, name, phone, kind = plan.houses[index]
-        yield _row(
+        yield delivery_row(
             site_id,
             Channel.SMS,
             Audience.RESIDENT,
@@ -900,7 +903,7 @@ def _parcel_rows(plan: Plan, at: datetime, pending: bool = False) -> Iterator[tu
     common = {"purpose": PARCEL, "subject": texts.parcel_subject, "text": text, "params": params}
     if pending:
         # Written a moment ago: waiting for the sender (or, at night, for the morning).
-        yield _row(
+        yield delivery_row(
             site_id,
             Channel.SMS,
             Audience.RESIDENT,
@@ -915,7 +918,7 @@ def _parcel_rows(plan: Plan, at: datetime, pending: bool = False) -> Iterator[tu
     if rng.random() < 0.1:
         # Told in the building's group, the household @-ed by its mobile.
         robot = plan.robots[plan.building_of[index]]
-        yield _row(
+        yield delivery_row(
             site_id,
             Channel.ROBOT,
             Audience.RESIDENT,
@@ -927,7 +930,7 @@ def _parcel_rows(plan: Plan, at: datetime, pending: bool = False) -> Iterator[tu
             **_robot_fate(plan, robot, at, 0.5),
         )
         return
-    yield _row(
+    yield delivery_row(
         site_id,
         Channel.SMS,
         Audience.RESIDENT,
@@ -944,7 +947,7 @@ def _staff_group_row(plan: Plan, at: datetime) -> tuple:
     robot = rng.choice(plan.staff_robots)
     kind = "task" if robot.name.startswith("工程部") else "duty"
     subject, text, link = _staff_message(kind, rng)
-    return _row(
+    return delivery_row(
         plan.site.pk,
         Channel.ROBOT,
         Audience.STAFF,
@@ -974,7 +977,7 @@ def _alert_rows(plan: Plan, at: datetime, users: list[User]) -> Iterator[tuple]:
         "tail": f"{rng.randrange(10_000):04d}",
         "shelf": f"{rng.choice('ABCD')}-{rng.randint(1, 8)}",
     }
-    yield _row(
+    yield delivery_row(
         plan.site.pk,
         Channel.ROBOT,
         Audience.RESIDENT,
@@ -992,7 +995,7 @@ def _alert_rows(plan: Plan, at: datetime, users: list[User]) -> Iterator[tuple]:
         detail=texts.robot_gone,
     )
     for user in users:
-        yield _row(
+        yield delivery_row(
             plan.site.pk,
             Channel.INBOX,
             Audience.STAFF,
@@ -1025,7 +1028,7 @@ def _inbox_events(inbox: Inbox, rng: random.Random, now: datetime) -> list[tuple
         read_at = None if unread else min(at + timedelta(minutes=rng.expovariate(1 / 90)), now)
 
         def make(site_id, s=subject, t=text, lk=link, a=at, r=read_at):
-            return _row(
+            return delivery_row(
                 site_id,
                 Channel.INBOX,
                 Audience.STAFF,
