@@ -184,16 +184,17 @@ def outcomes(notice: Notice) -> Outcomes:
         .order_by()
     )
     found: dict[str, tuple[str, str]] = {}
-    unreached: list[int] = []
+    rows: list[tuple[int, str]] = []
     for pk, phone, state, code, again in texts:
         _count(sms, state, code)
+        rows.append((pk, phone))
         if again is not None:
-            found[phone] = (State.SENT, "")
-            continue
-        unreached.append(pk)
+            state, code = State.SENT, ""
         # A phone with several rows: the best of them.
         if phone not in found or _better(state, found[phone][0]):
             found[phone] = (state, code)
+    # The rows whose phone nothing reached, whichever of its rows a recipient names.
+    unreached = [pk for pk, phone in rows if found[phone][0] != State.SENT]
     unsent = UnsentTexts(
         {phone: _text_state(state, code) for phone, (state, code) in found.items()}, unreached
     )
