@@ -10,6 +10,12 @@ from playwright.sync_api import expect
 from tests import factories
 from visitors.models import Inquiry, Parcel
 
+# The picture's width once it has finished loading, 0 if it could not load.
+LOADED_WIDTH = """img => img.complete ? img.naturalWidth : new Promise(done => {
+    img.addEventListener("load", () => done(img.naturalWidth));
+    img.addEventListener("error", () => done(0));
+})"""
+
 pytestmark = pytest.mark.browser
 
 
@@ -114,7 +120,8 @@ def test_it_logs_a_parcel_and_hands_it_over(
 
     expect(page.locator("#household")).to_contain_text("138****8000")
     expect(page.locator("#parcel-photo")).to_be_visible()
-    assert page.locator("#parcel-photo").evaluate("img => img.naturalWidth") == 120
+    # Visible is not loaded: wait for the picture itself (0 if it failed to load).
+    assert page.locator("#parcel-photo").evaluate(LOADED_WIDTH) == 120
     expect(page.locator("#id_collected_by_name")).to_be_focused()
     page.keyboard.type("张三丰")
     page.keyboard.press("Enter")
