@@ -44,8 +44,9 @@ from complaints.deadlines import Clock
 from complaints.models import Case, CaseEvent, CaseSettings, Category
 from complaints.services.changes import case_tell, local
 from complaints.states import RUNNING
-from frontdesk.channels.recipients import DepartmentStaff, Recipient, Staff
-from frontdesk.models import Site, User
+from frontdesk.channels.recipients import Recipient, Staff
+from frontdesk.channels.services.messages import department_recipients
+from frontdesk.models import Department, Site, User
 
 # Message purposes (complaints/area.py, message_purposes).
 CASE_DUE_SOON = "case_due_soon"
@@ -129,6 +130,7 @@ class _Context:
         self._supervisors: dict[int, list[User]] = {}
         self._places: dict[int, str] = {}
         self._related: dict[int, Case] = {}
+        self._departments: dict[int, list[Recipient]] = {}
 
     def load(self, ids: list[int]) -> None:
         """What each case of the run names (its site, department, category, clerk) and
@@ -172,6 +174,12 @@ class _Context:
         if key not in self._clocks:
             self._clocks[key] = Clock.for_case(case)
         return self._clocks[key]
+
+    def department(self, department: Department) -> list[Recipient]:
+        """Its robots and members, read once a run (a department is told of many cases)."""
+        if department.pk not in self._departments:
+            self._departments[department.pk] = department_recipients(department)
+        return self._departments[department.pk]
 
     def supervisors(self, site: Site) -> list[User]:
         if site.pk not in self._supervisors:
@@ -274,7 +282,7 @@ def _staff_name(user: User) -> str:
 def _recipients(case: Case, key: str, context: _Context) -> tuple[list[Recipient], list[str]]:
     """Who the reminder goes to, and their names for the timeline."""
     if key in WARN and case.department is not None:
-        return [DepartmentStaff(case.department)], [str(case.department)]
+        return context.department(case.department), [str(case.department)]
     if key in WARN or key == deadlines.IDLE:
         clerk = case.created_by
         if clerk.is_active:

@@ -316,9 +316,9 @@ def test_sending_uses_the_same_number_of_queries_for_few_or_many(
     queries(1, 100)  # the first request may renew the session, look up content types
     # Session, user; savepoint, the settings, the template; the houses locked, what they
     # owe, the houses with their last reminder, their owners; the reminders written; the
-    # finance phone; message_send's savepoint, its template, the deliveries (each with
-    # its house's figures and reminder), release; release.
-    assert queries(2, 200) == queries(30, 300) == 16
+    # finance phone; the template, the deliveries (each with its house's figures and
+    # reminder); release.
+    assert queries(2, 200) == queries(30, 300) == 14
 
 
 # --- a long run ------------------------------------------------------------------------
