@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
+from django.db.models import Count, Window
 from django.utils.functional import cached_property
 
 # Counted exactly up to here by default; beyond, a page says "more than 1000".
@@ -48,3 +49,34 @@ class CappedPaginator(Paginator):
     def capped(self) -> bool:
         """More rows than were counted: ``count`` and ``num_pages`` are lower bounds."""
         return self.count > self.limit
+
+
+class WindowCountPaginator(Paginator):
+    """A paginator over an aggregate (rows grouped in the database) that learns the
+    number of rows from the page itself: ``COUNT(*) OVER ()`` beside each row.
+
+    Counting the groups of an aggregate costs as much as computing them: the arrears
+    list's houses owing (2,000 of a site's bills grouped by house) took ~6 ms to count,
+    then as much again for the page. Read with the page, the count is free. Only a page
+    with no rows (an empty list, a number past the end) counts apart, as Django's does.
+    """
+
+    COLUMN = "paginator_rows"
+
+    def get_page(self, number):
+        try:
+            number = max(int(number), 1)
+        except (TypeError, ValueError):
+            number = 1
+        start = (number - 1) * self.per_page
+        rows = list(
+            self.object_list.annotate(**{self.COLUMN: Window(Count("*"))})[
+                start : start + self.per_page
+            ]
+        )
+        if not rows:  # an empty list, or past its end: Django's way, counted apart
+            return super().get_page(number)
+        self.__dict__["count"] = rows[0][self.COLUMN]
+        for row in rows:
+            del row[self.COLUMN]
+        return self._get_page(rows, number, self)

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from frontdesk.access import site_view
 from frontdesk.areas import area
+from frontdesk.pagination import WindowCountPaginator
 from frontdesk.roles import USE_DESK
 from residents.filters import ArrearsFilter, arrears_filter
 from residents.forms.reminders import ReminderRunForm
@@ -31,7 +32,7 @@ Channel = ArrearsReminder.Channel
 
 
 def _list(request: HttpRequest, filterset: ArrearsFilter, status: int = 200) -> HttpResponse:
-    page = Paginator(filterset.rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = WindowCountPaginator(filterset.rows, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = selectors.arrears_houses(request.site, page.object_list, with_reminders=True)
     return render(
         request,
