@@ -3,9 +3,10 @@
 Django renders a <select> with one template for the select and one more for each of its
 options (and one for each's attributes): a filter of a few selects costs dozens of
 template renders (~6 ms of the case list's 35 at bench scale; an admin form with a long
-choice list far more). ``Renderer`` draws the plain select in Python, to the markup of
-Django's own templates; any other widget, and a select whose options use another
-template, still go through the templates.
+choice list far more), and each input two (its own, which includes input.html).
+``Renderer`` draws the plain select, the inputs and the textarea in Python, to the markup
+of Django's own templates; any other widget (radios, lists of checkboxes, files), and a
+select whose options use another template, still go through the templates.
 """
 
 from __future__ import annotations
@@ -16,6 +17,15 @@ from django.utils.safestring import SafeString, mark_safe
 
 SELECT = "django/forms/widgets/select.html"
 OPTION = "django/forms/widgets/select_option.html"
+TEXTAREA = "django/forms/widgets/textarea.html"
+# The templates that are input.html and nothing more (each includes it).
+INPUTS = {
+    f"django/forms/widgets/{name}.html"
+    for name in (
+        *("input", "text", "number", "email", "url", "tel", "password", "search"),
+        *("date", "time", "datetime", "hidden", "color", "checkbox"),
+    )
+}
 
 
 class Renderer(DjangoTemplates):
@@ -26,7 +36,33 @@ class Renderer(DjangoTemplates):
             drawn = select_html(context["widget"])
             if drawn is not None:
                 return drawn
+        elif template_name in INPUTS:
+            return input_html(context["widget"])
+        elif template_name == TEXTAREA:
+            return textarea_html(context["widget"])
         return super().render(template_name, context, request)
+
+
+def input_html(widget: dict) -> SafeString:
+    """input.html: type, name, the value unless None, then the attributes."""
+    value = widget["value"]
+    return format_html(
+        '<input type="{}" name="{}"{}{}>',
+        widget["type"],
+        widget["name"],
+        format_html(' value="{}"', str(value)) if value is not None else "",
+        attrs_html(widget["attrs"]),
+    )
+
+
+def textarea_html(widget: dict) -> SafeString:
+    """textarea.html: its value on the line after the tag, when there is one."""
+    return format_html(
+        '<textarea name="{}"{}>\n{}</textarea>',
+        widget["name"],
+        attrs_html(widget["attrs"]),
+        widget["value"] or "",
+    )
 
 
 def select_html(widget: dict) -> SafeString | None:
