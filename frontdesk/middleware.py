@@ -109,6 +109,7 @@ class PrivatePagesMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if request.user.is_authenticated:
+        # Most desk views said so already (never_cache): the headers are not rewritten.
+        if request.user.is_authenticated and "no-store" not in response.get("Cache-Control", ""):
             add_never_cache_headers(response)
         return response

@@ -108,12 +108,13 @@ def test_it_uses_the_same_number_of_queries_for_few_or_many_with_filters(
     params = {"months": 1, "amount": "10", "building": building.pk}
     clerk_client.get(URL, params)
     # Session, user, the header's unread messages, the buildings (for the check and the
-    # select alike), the count of houses in arrears, their sums, the page's houses.
-    with django_assert_num_queries(7):
+    # select alike), the houses in arrears with their sums (and how many, beside each),
+    # the page's houses.
+    with django_assert_num_queries(6):
         clerk_client.get(URL, params)
     for i in range(60):  # more than a page
         owing_house(site_a, building=2, room=f"{300 + i}", months=1 + i % 3, owner=None)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = clerk_client.get(URL, params)
     assert response.context["page"].paginator.count == 62
 
