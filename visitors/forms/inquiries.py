@@ -23,7 +23,7 @@ CHANNEL_CHOICES = [
 
 def choices_from(field: forms.ModelChoiceField, rows: list) -> None:
     """Draw a model choice field's select from rows already read: Django reads its queryset
-    again for each select it draws, through a server-side cursor (three round trips)."""
+    again for each select it draws."""
     empty = [("", field.empty_label)] if field.empty_label is not None else []
     field.widget.choices = [*empty, *((row.pk, field.label_from_instance(row)) for row in rows)]
 
