@@ -13,18 +13,21 @@ from django.urls import reverse
 
 register = template.Library()
 
-# A record id no row has (nine digits, where ids are counted in thousands).
-_ANY_PK = 987654321
+# A record id no row has (nine digits, where ids are counted in thousands); it marks
+# where the row's id goes among a URL's arguments.
+PK = 987654321
 
 
 @lru_cache(maxsize=256)
-def _parts(name: str) -> tuple[str, str]:
-    before, after = reverse(name, args=[_ANY_PK]).split(str(_ANY_PK))
+def url_parts(name: str, *args) -> tuple[str, str]:
+    """The URL named ``name`` with ``args`` (``PK`` in the record id's place), split where
+    the id goes: reversed once, each row's id then put between the two."""
+    before, after = reverse(name, args=args).split(str(PK))
     return before, after
 
 
 @register.simple_tag
 def row_url(name: str, pk: int) -> str:
     """The URL named ``name`` of the record ``pk`` (a URL with the id as its only argument)."""
-    before, after = _parts(name)
+    before, after = url_parts(name, PK)
     return f"{before}{int(pk)}{after}"

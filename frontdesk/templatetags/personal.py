@@ -1,13 +1,11 @@
-from functools import lru_cache
-
 from django import template
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from frontdesk import revealable
 from frontdesk.personal import mask_id_number, mask_phone
+from frontdesk.templatetags.links import PK, url_parts
 
 register = template.Library()
 
@@ -15,15 +13,6 @@ register.filter("mask_phone", mask_phone)
 register.filter("mask_id", mask_id_number)
 
 NOTHING = mark_safe('<span class="text-secondary">—</span>')
-# A record id no row has: the reveal URL is reversed once for each model and field with
-# it, and each row's id put in its place (a list of 30 rows reversed the URL 30 times).
-_ANY_PK = 987654321
-
-
-@lru_cache(maxsize=64)
-def _reveal_url(label: str, field: str) -> tuple[str, str]:
-    before, after = reverse("reveal", args=[label, _ANY_PK, field]).split(str(_ANY_PK))
-    return before, after
 
 
 @register.simple_tag
@@ -37,7 +26,9 @@ def masked(obj, field: str) -> SafeString:
     value = getattr(obj, field) or ""
     if not value:
         return NOTHING
-    before, after = _reveal_url(label, field)
+    # Reversed once for each model and field, each row's id put in its place (a list of
+    # 30 rows reversed the URL 30 times).
+    before, after = url_parts("reveal", label, PK, field)
     return format_html(
         '<span class="masked text-nowrap"><span class="font-monospace">{}</span>\n'
         '<button type="button" class="btn btn-link btn-sm p-0 ms-1 align-baseline reveal" '

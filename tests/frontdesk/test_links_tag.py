@@ -18,7 +18,7 @@ def test_it_gives_what_url_gives(name):
 
 
 def test_each_name_is_reversed_once(monkeypatch):
-    links._parts.cache_clear()
+    links.url_parts.cache_clear()
     calls = []
     monkeypatch.setattr(links, "reverse", lambda *a, **k: calls.append(a) or reverse(*a, **k))
     assert [links.row_url("notices:detail", pk) for pk in (1, 22)] == [
@@ -26,4 +26,4 @@ def test_each_name_is_reversed_once(monkeypatch):
         reverse("notices:detail", args=[22]),
     ]
     assert len(calls) == 1
-    links._parts.cache_clear()
+    links.url_parts.cache_clear()
