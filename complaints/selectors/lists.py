@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from complaints.models import Case, Urgency
 from complaints.states import OPEN, RUNNING, State
 from frontdesk.filters import start_of
+from frontdesk.links import url_prefix
 from frontdesk.models import Site, User
 from frontdesk.roles import USE_DESK
 from frontdesk.timetext import duration_text
@@ -227,6 +228,6 @@ def _row(case: Case, now: datetime) -> Row:
 def case_url_prefix() -> str:
     """/complaints/…/: a row's link is this and its id, reversed once a page."""
     try:
-        return reverse("complaints:case_detail", args=[0]).removesuffix("0/")
+        return url_prefix("complaints:case_detail")
     except NoReverseMatch:
         return reverse("complaints:index")

@@ -4,8 +4,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from frontdesk import revealable
+from frontdesk.links import PK, url_parts
 from frontdesk.personal import mask_id_number, mask_phone
-from frontdesk.templatetags.links import PK, url_parts
 
 register = template.Library()
 

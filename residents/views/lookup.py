@@ -1,17 +1,17 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
 from frontdesk.access import site_view
 from frontdesk.areas import area
+from frontdesk.links import url_prefix
 from frontdesk.roles import USE_DESK
 from residents.search import MAX_QUERY
 from residents.selectors.lookup import lookup
 
 
 def house_url_prefix() -> str:
-    return reverse("residents:house", args=[0]).removesuffix("0/")
+    return url_prefix("residents:house")
 
 
 @never_cache

@@ -14,6 +14,7 @@ from frontdesk.access import site_view
 from frontdesk.areas import area
 from frontdesk.conflicts import Conflict, conflict_message
 from frontdesk.forms import next_page
+from frontdesk.links import url_prefix
 from frontdesk.roles import USE_DESK
 from visitors.filters import InquiryFilter
 from visitors.forms.inquiries import (
@@ -52,7 +53,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "filter": filterset,
             "page": page,
             # Reversed once, not once a row.
-            "house_url": reverse("residents:house", args=[0]).removesuffix("0/"),
+            "house_url": url_prefix("residents:house"),
         },
     )
 

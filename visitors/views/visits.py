@@ -14,6 +14,7 @@ from frontdesk.access import site_view
 from frontdesk.areas import area
 from frontdesk.conflicts import Conflict, conflict_message
 from frontdesk.forms import next_page
+from frontdesk.links import url_prefix
 from frontdesk.pagination import CappedPaginator
 from frontdesk.qr import qr_svg
 from frontdesk.roles import USE_DESK
@@ -47,7 +48,7 @@ def _area(**context) -> dict:
 def _visits_url() -> str:
     """/visitors/visits/: a row's links are this, its id and a suffix; reversed once a
     page, not once or three times a row (10–40 µs a reversal, 150 on a full page)."""
-    return reverse("visitors:visit", args=[0]).removesuffix("0/")
+    return url_prefix("visitors:visit")
 
 
 def _on_site_page(request: HttpRequest, scan_form: ScanForm, status: int = 200) -> HttpResponse:
