@@ -52,8 +52,9 @@ class CappedPaginator(Paginator):
 
 
 class WindowCountPaginator(Paginator):
-    """A paginator over an aggregate (rows grouped in the database) that learns the
-    number of rows from the page itself: ``COUNT(*) OVER ()`` beside each row.
+    """A paginator over an aggregate (a ``values()`` queryset grouped in the database, its
+    rows dicts) that learns the number of rows from the page itself: ``COUNT(*) OVER ()``
+    beside each row.
 
     Counting the groups of an aggregate costs as much as computing them: the arrears
     list's houses owing (2,000 of a site's bills grouped by house) took ~6 ms to count,

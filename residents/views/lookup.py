@@ -10,10 +10,6 @@ from residents.search import MAX_QUERY
 from residents.selectors.lookup import lookup
 
 
-def house_url_prefix() -> str:
-    return url_prefix("residents:house")
-
-
 @never_cache
 @site_view(USE_DESK)
 def index(request: HttpRequest) -> HttpResponse:
@@ -26,7 +22,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "too_long": len(raw) > MAX_QUERY,
         "result": result,
         # Reversed once, not once per result row: the list renders on every keystroke.
-        "house_url": house_url_prefix(),
+        "house_url": url_prefix("residents:house"),
     }
     if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "lookup-results":
         return render(request, "residents/_results.html", context)
