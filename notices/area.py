@@ -25,6 +25,8 @@ AREA = Area(
     # for this purpose is filled with these parameters.
     message_purposes={
         "notice": MessagePurpose(_("Notice published"), ("site", "type", "title", "date", "phone")),
+        # Told to the residents' groups only (notices.services.delivery.notice_withdrawn).
+        "notice_withdrawn": MessagePurpose(_("Notice withdrawn"), ("title",)),
     },
     schedules=[
         # Published notices past their last day become expired (notices.tasks).

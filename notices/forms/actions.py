@@ -50,4 +50,8 @@ class WithdrawForm(ActionForm):
         max_length=REASON_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": _("Say why the notice is withdrawn.")},
+        # notices.services.delivery.notice_withdrawn
+        help_text=_(
+            "A published notice's residents' groups are told it is withdrawn, with this reason."
+        ),
     )

@@ -42,7 +42,7 @@ from frontdesk.scoping import get_for_site_or_404
 from frontdesk.xlsx import Sheet
 from notices.models import Notice, NoticeRecipient
 from notices.selectors.audience import audience_buildings, audience_houses
-from notices.services.delivery import sms_wanted
+from notices.services.delivery import PURPOSE, sms_wanted
 from residents.models import Building, House, Occupancy, Resident
 
 PAGE = 30
@@ -158,7 +158,9 @@ def outcomes(notice: Notice) -> Outcomes:
     robot, sms = ChannelCounts(why=GROUP_WHY), ChannelCounts(why=SMS_WHY)
     sms.sent = deliveries.filter(channel=Channel.SMS, state=State.SENT).count()
     robots: dict[int, tuple[str, str, str]] = {}
-    group_rows = deliveries.filter(channel=Channel.ROBOT).values_list(
+    # The publication's group messages: a withdrawal's (notice_withdrawn) reached no one
+    # with the notice.
+    group_rows = deliveries.filter(channel=Channel.ROBOT, purpose=PURPOSE).values_list(
         "robot_id", "state", "code", "detail"
     )
     for robot_id, state, code, detail in group_rows.order_by():

@@ -51,6 +51,8 @@ from residents.models import Building, Occupancy, house_label
 # The message purpose of every notice delivery (notices.area message_purposes): the SMS
 # template recorded for it in admin is the one the owners' text is filled into.
 PURPOSE = "notice"
+# A published notice withdrawn: its groups are told (notice_withdrawn).
+WITHDRAWN_PURPOSE = "notice_withdrawn"
 # How much of the body the group message quotes; the link leads to the rest.
 EXCERPT_CHARS = 120
 # A template variable's length as SMS providers approve it for notification texts (20
@@ -86,6 +88,21 @@ def notice_published(notice: Notice, *, user: User, now: datetime) -> None:
             user=user,
         )
         recipients_write(notice, houses, texts)
+
+
+def notice_withdrawn(notice: Notice, *, user: User) -> None:
+    """A published notice taken back (撤回): each audience building's group that was told
+    of it is told it no longer holds, with the reason and the link (its public page says
+    it was withdrawn). In the withdrawing transaction, as publishing's are. The owners
+    texted about it are not texted again: a text needs a template the provider approved
+    for that purpose, and the groups and the boards are where a resident looks next."""
+    message_send(
+        site=notice.site,
+        recipients=building_groups(notice),
+        message=withdrawn_message(notice),
+        about=notice,
+        user=user,
+    )
 
 
 def sms_wanted(notice: Notice) -> bool:
@@ -152,6 +169,25 @@ def group_message(notice: Notice, link: str) -> Message:
         subject=subject[:200],
         text="\n".join(lines),
         link=link,
+        urgent=notice.urgent,
+    )
+
+
+def withdrawn_message(notice: Notice) -> Message:
+    """The group's markdown when a notice is withdrawn: which notice, why, and the link
+    to its public page, which now says so."""
+    subject = _("【Withdrawn】%(title)s") % {"title": _safe(notice.title)}
+    lines = [
+        _("The notice “%(title)s” (%(type)s) is withdrawn and no longer holds.")
+        % {"type": notice.type.name, "title": _safe(notice.title)},
+        _("Why withdrawn: %(reason)s") % {"reason": _safe(notice.withdraw_reason)},
+        _safe(notice.issuer),
+    ]
+    return Message(
+        purpose=WITHDRAWN_PURPOSE,
+        subject=subject[:200],
+        text="\n".join(lines),
+        link=notice.public_path,
         urgent=notice.urgent,
     )
 

@@ -22,7 +22,7 @@ from frontdesk.forms import TOO_LONG
 from frontdesk.models import Site, User
 from notices.models import REASON_LENGTH, Notice, NoticeEvent
 from notices.services.changes import check_seen, notice_change
-from notices.services.delivery import notice_published
+from notices.services.delivery import notice_published, notice_withdrawn
 from notices.states import Action, State, transition
 
 
@@ -246,6 +246,8 @@ def notice_withdraw(
     transition(notice.state, Action.WITHDRAW)
     reason = _required(reason, "reason", _("Say why the notice is withdrawn."))
     now = now or timezone.now()
+    # Residents saw it only once it was published: only then are they told.
+    was_public = notice.state == State.PUBLISHED
     notice_change(
         site=site,
         user=user,
@@ -257,4 +259,6 @@ def notice_withdraw(
         revision=revision,
         note=reason,
     )
+    if was_public:
+        notice_withdrawn(notice, user=user)
     return notice

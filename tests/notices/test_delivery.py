@@ -292,6 +292,72 @@ def test_a_correction_tells_the_groups_and_texts_the_owners_again(
     assert len(rows(first, Channel.ROBOT)) == 3 and len(rows(first, Channel.SMS)) == 7
 
 
+def withdraw(notice: Notice, boss, reason="管道检修改期，另行通知") -> Notice:
+    return workflow.notice_withdraw(site=notice.site, user=boss, notice=notice, reason=reason)
+
+
+def test_withdrawing_a_published_notice_tells_each_group_it_no_longer_holds(
+    estate, clerk, approver, sms_template
+):
+    notice = publish(make_notice(estate.site, clerk), clerk, approver)
+    withdraw(notice, approver)
+
+    told = [g for g in rows(notice, Channel.ROBOT) if g.purpose == delivery.WITHDRAWN_PURPOSE]
+    assert [(g.robot, g.state) for g in told] == [
+        (estate.one, State.PENDING),
+        (estate.shared, State.PENDING),
+        (None, State.SKIPPED),
+    ]
+    message = told[0]
+    assert message.subject == "【撤回】停水通知"
+    assert "公告“停水通知”（停水停电）已撤回，不再有效。" in message.text
+    assert "撤回原因：管道检修改期，另行通知" in message.text
+    assert message.link == f"/n/{notice.token}/" and message.created_by == approver
+    # The owners are not texted again: only the publication's seven texts.
+    assert len(rows(notice, Channel.SMS)) == 7
+
+
+@pytest.mark.parametrize("state", [NoticeState.DRAFT, NoticeState.SUBMITTED, NoticeState.APPROVED])
+def test_withdrawing_a_notice_never_published_tells_nobody(estate, clerk, approver, state):
+    notice = bring_to(make_notice(estate.site, clerk), state, clerk=clerk, boss=approver)
+    withdraw(notice, approver)
+    assert not Delivery.objects.filter(about_id=str(notice.pk)).exists()
+
+
+def test_the_withdrawal_is_not_counted_as_the_notice_reaching_a_group(
+    estate, clerk, approver, sms_template
+):
+    from notices.selectors.reach import reach_panel
+
+    notice = publish(make_notice(estate.site, clerk), clerk, approver)
+    Delivery.objects.filter(about_id=str(notice.pk), robot__isnull=False).update(
+        state=State.FAILED, code="93000"
+    )
+    before = reach_panel(notice)
+    withdraw(notice, approver)
+    Delivery.objects.filter(purpose=delivery.WITHDRAWN_PURPOSE, robot__isnull=False).update(
+        state=State.SENT
+    )
+    after = reach_panel(notice)
+    assert (after.robot.sent, after.robot.failed) == (before.robot.sent, before.robot.failed)
+    assert after.robot.failed == 2 and after.not_reached == before.not_reached
+
+
+def test_a_withdrawal_goes_out_to_the_groups_through_the_robot(
+    estate, clerk, approver, providers, daytime
+):
+    notice = publish(make_notice(estate.site, clerk), clerk, approver)
+    sending.send_due()
+    withdraw(notice, approver)
+
+    report = sending.send_due()
+
+    assert report.sent == 2
+    withdrawn = providers.wecom.delivered[2:]
+    assert len(withdrawn) == 2 and all("撤回" in m.content for m in withdrawn)
+    assert f"/n/{notice.token}/" in withdrawn[0].content
+
+
 def test_nothing_of_the_notice_shapes_the_group_message(estate, clerk, approver):
     notice = make_notice(
         estate.site,
