@@ -37,6 +37,7 @@ from datetime import date, datetime
 
 from django.utils.translation import gettext as _
 
+from frontdesk.bulk import copy_create
 from frontdesk.channels.models import Delivery
 from frontdesk.channels.recipients import GroupRobot, Message, ResidentPhone
 from frontdesk.channels.services.messages import message_send
@@ -121,7 +122,7 @@ def recipients_write(notice: Notice, houses: dict[int, list[str]], texts: list[D
         first = sent[0] if sent else None
         best = next((t for t in sent if t.state != Delivery.State.SKIPPED), first)
         rows.append(NoticeRecipient(notice=notice, house_id=house_id, sms=best))
-    NoticeRecipient.objects.bulk_create(rows, batch_size=5000)
+    copy_create(rows, batch_size=5000)
 
 
 # --- The group message ------------------------------------------------------------------

@@ -23,6 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from frontdesk.bulk import copy_create
 from frontdesk.channels.recipients import Message, Personal, ResidentPhone
 from frontdesk.channels.services.messages import message_send
 from frontdesk.models import Site, User
@@ -88,7 +89,7 @@ def _remind(site: Site, user: User, house_ids: Iterable[int], channel: str) -> R
     plan = reminder_plan(site, owing, channel=channel, settings=settings, now=now)
     plan.paid = len(locked) - len(owing)
     targets = plan.to_remind
-    reminders = ArrearsReminder.objects.bulk_create(
+    reminders = copy_create(
         [
             ArrearsReminder(
                 site=site,

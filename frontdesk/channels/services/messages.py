@@ -15,6 +15,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from frontdesk.bulk import copy_create
 from frontdesk.channels import backends
 from frontdesk.channels.adapters.tencent_sms import is_mainland_mobile
 from frontdesk.channels.models import Delivery, Robot, SmsTemplate
@@ -59,7 +60,7 @@ def message_send(
         if row.about_id == "":  # a Personal recipient's rows name their own record
             row.about_type, row.about_id = about_type, str(about.pk) if about is not None else ""
         row.created_by = user
-    Delivery.objects.bulk_create(planner.rows, batch_size=2000)
+    copy_create(planner.rows, batch_size=2000)
     if any(r.state == State.PENDING and r.not_before <= now for r in planner.rows):
         enqueue_once_on_commit(SEND_TASK)
     return planner.rows
