@@ -12,12 +12,10 @@ with the rest, and the rows are model instances as the ORM would have made them.
 ``ModelBackend`` below in ``AUTHENTICATION_BACKENDS`` put them in place.
 """
 
-import logging
 from functools import cache
 
 from django.contrib.auth import backends, get_user_model
 from django.contrib.sessions.backends import db
-from django.core.exceptions import SuspiciousOperation
 from django.db import connections, router
 from django.db.models import Model
 from django.utils import timezone
@@ -57,17 +55,12 @@ class SessionStore(db.SessionStore):
     """Django's database sessions, their one read on every request written out."""
 
     def _get_session_from_db(self):
-        try:
-            # The session_key setter has checked the key (SuspiciousOperation for a bad
-            # one reaches here as a key of None).
-            found = fetch_instance(
-                self.model,
-                '"session_key" = %s AND "expire_date" > %s',
-                [self.session_key, timezone.now()],
-            )
-        except SuspiciousOperation as error:
-            logging.getLogger(f"django.security.{error.__class__.__name__}").warning(str(error))
-            found = None
+        # The key was checked when it was set (an ill-formed one is None, never read).
+        found = fetch_instance(
+            self.model,
+            '"session_key" = %s AND "expire_date" > %s',
+            [self.session_key, timezone.now()],
+        )
         if found is None:
             self._session_key = None
         return found

@@ -26,6 +26,9 @@ With the texts, each audience house gets its ``NoticeRecipient``: the text that 
 for it, if any, so the reach panel reads the households not reached from the texts not
 sent (one more query, the audience's houses, and one more bulk insert).
 
+Withdrawing a published notice (``notice_withdrawn``) tells the same groups, under its
+own purpose so that the reach counts only the publication's messages.
+
 The link a message carries is the notice's public path: the channels put the public
 address in front of it when they send (frontdesk.links), outside any request.
 """
@@ -92,9 +95,10 @@ def notice_published(notice: Notice, *, user: User, now: datetime) -> None:
 
 
 def notice_withdrawn(notice: Notice, *, user: User) -> None:
-    """A published notice taken back (撤回): each audience building's group that was told
-    of it is told it no longer holds, with the reason and the link (its public page says
-    it was withdrawn). In the withdrawing transaction, as publishing's are. The owners
+    """A published notice taken back (撤回): each audience building's group is told it no
+    longer holds, with the reason and the link (its public page says it was withdrawn);
+    a building without a robot is named, skipped, as when publishing. In the withdrawing
+    transaction, as publishing's are. The owners
     texted about it are not texted again: a text needs a template the provider approved
     for that purpose, and the groups and the boards are where a resident looks next."""
     message_send(
