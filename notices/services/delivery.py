@@ -169,13 +169,7 @@ def group_message(notice: Notice, link: str) -> Message:
         _("Effective from: %(date)s") % {"date": chinese_date(notice.effective_from)},
         _safe(notice.issuer),
     ]
-    return Message(
-        purpose=PURPOSE,
-        subject=subject[:200],
-        text="\n".join(lines),
-        link=link,
-        urgent=notice.urgent,
-    )
+    return _group_markdown(notice, PURPOSE, subject, lines, link)
 
 
 def withdrawn_message(notice: Notice) -> Message:
@@ -188,11 +182,19 @@ def withdrawn_message(notice: Notice) -> Message:
         _("Why withdrawn: %(reason)s") % {"reason": _safe(notice.withdraw_reason)},
         _safe(notice.issuer),
     ]
+    return _group_markdown(notice, WITHDRAWN_PURPOSE, subject, lines, notice.public_path)
+
+
+def _group_markdown(
+    notice: Notice, purpose: str, subject: str, lines: list[str], link: str
+) -> Message:
+    """A message to the residents' groups about ``notice``: the subject as the robot
+    adapter sets it in bold (cut to the column's 200), the lines, the link last."""
     return Message(
-        purpose=WITHDRAWN_PURPOSE,
+        purpose=purpose,
         subject=subject[:200],
         text="\n".join(lines),
-        link=notice.public_path,
+        link=link,
         urgent=notice.urgent,
     )
 
