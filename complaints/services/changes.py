@@ -183,13 +183,14 @@ def case_tell(
     message_send(
         site=site,
         recipients=recipients,
-        message=Message(
-            purpose=purpose,
-            subject=subject,
-            text=text,
-            link=case_link(case),
-            urgent=case.calendar_time,
-        ),
+        message=case_message(case, purpose=purpose, subject=subject, text=text),
         about=case,
         user=user,
+    )
+
+
+def case_message(case: Case, *, purpose: str, subject: str, text: str) -> Message:
+    """A message about the case: its page linked, urgent when it counts calendar time."""
+    return Message(
+        purpose=purpose, subject=subject, text=text, link=case_link(case), urgent=case.calendar_time
     )

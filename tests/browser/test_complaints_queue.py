@@ -36,16 +36,22 @@ def test_it_shows_the_engineer_their_queue_as_cards_on_a_phone(
     expect(phone).to_have_url(f"{live_server.url}/")
     phone.goto("/complaints/")
 
-    # Cards, not the wide table, and nothing wider than the screen.
-    cards = phone.locator("#case-cards .case-card")
+    # Cards, not the wide table (no header, no recorded-at or department column), and
+    # nothing wider than the screen.
+    cards = phone.locator("#cases .case-row")
     expect(cards).to_have_count(1)
-    expect(phone.locator("#cases")).to_be_hidden()
+    expect(phone.locator("#cases thead")).to_be_hidden()
+    expect(phone.locator("#cases .case-row .case-when")).to_be_hidden()
     assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     card = cards.first
+    assert card.evaluate("row => getComputedStyle(row).display") == "grid"
+    assert card.bounding_box()["width"] <= PHONE["width"]
     for text in (leak.number, "工程维修/漏水", "3栋2单元1201", "剩余", "已派单"):
         expect(card).to_contain_text(text)
-    expect(phone.locator("#case-cards")).not_to_contain_text(other.number)
+    expect(phone.locator("#cases")).not_to_contain_text(other.number)
 
-    card.tap()
+    # The card taps open anywhere, not only on its number.
+    box = card.bounding_box()
+    phone.touchscreen.tap(box["x"] + box["width"] - 10, box["y"] + box["height"] - 6)
     expect(phone).to_have_url(f"{live_server.url}{case_url_prefix()}{leak.pk}/")
     expect(phone.locator("main")).to_contain_text(leak.number)

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from complaints import deadlines
 from complaints.models import Case, CaseEvent, CaseSettings, Urgency
-from complaints.services import callbacks, handling
+from complaints.services import callbacks, chasing, handling
 from complaints.services.changes import case_link
 from complaints.services.chasing import cases_chase, cases_due
 from complaints.tasks import chase_due
@@ -356,6 +356,55 @@ def test_a_run_takes_a_batch_and_says_more_are_due(site_a, clerk, engineer, hous
     second = cases_chase(at("2026-12-07 10:00"), limit=2)
     assert (second.cases, second.more) == (1, False)
     assert all(fresh(c).reminders_sent == ["respond_warn"] for c in cases)
+
+
+def chased_with_queries(site, clerk, house, count: int) -> tuple[int, int]:
+    """(reminders sent, statements run) by one run over ``count`` cases come due."""
+    for _ in range(count):
+        factories.make_case(site, clerk, house=house, now=at("2026-12-07 08:30"))
+    with CaptureQueriesContext(connection) as queries:
+        report = cases_chase(at("2026-12-07 10:00"))
+    return report.total, len(queries)
+
+
+def test_a_run_writes_its_cases_in_a_fixed_number_of_statements(
+    site_a, site_b, clerk, clerk_b, engineer, house_a
+):
+    """The cases due are locked, their deliveries written, their timelines and their keys
+    stored a statement each, however many they are (one case at a time, ten cases took
+    88 round trips)."""
+    factories.make_category(site_a, deadlines={Urgency.NORMAL: (120, 450)})
+    factories.make_category(site_b, deadlines={Urgency.NORMAL: (120, 450)})
+    house_b = factories.make_house(site_b)
+    engineer_b = factories.make_user(
+        site_b, role=roles.DEPARTMENT_STAFF, username="eng_b", department="工程部"
+    )
+    sent, few = chased_with_queries(site_a, clerk, house_a, 2)
+    assert sent == 2
+    Case.objects.update(next_due=None)  # the first two off the beat's list
+    sent, many = chased_with_queries(site_a, clerk, house_a, 6)
+    assert sent == 6
+    assert many == few
+    # Another site's cases in the same run add only that site's rules and clock.
+    for _ in range(3):
+        factories.make_case(site_b, clerk_b, house=house_b, now=at("2026-12-07 08:30"))
+    assert cases_chase(at("2026-12-07 10:00")).total == 3
+    assert [p for p, _ in told(engineer_b)] == ["case_due_soon"] * 3
+    assert [c.reminders_sent for c in Case.objects.filter(site=site_b)] == [["respond_warn"]] * 3
+
+
+def test_a_run_larger_than_a_chunk_chases_every_case(site_a, clerk, engineer, house_a):
+    factories.make_category(site_a, deadlines={Urgency.NORMAL: (120, 450)})
+    cases = [
+        factories.make_case(site_a, clerk, house=house_a, now=at("2026-12-07 08:30"))
+        for _ in range(3)
+    ]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(chasing, "CHUNK", 2)
+        report = cases_chase(at("2026-12-07 10:00"))
+    assert (report.cases, report.total) == (3, 3)
+    assert all(fresh(c).reminders_sent == ["respond_warn"] for c in cases)
+    assert CaseEvent.objects.filter(kind="reminder_sent").count() == 3
 
 
 def test_the_task_runs_the_chase(friday_leak, engineer):

@@ -7,7 +7,8 @@ as skipped with its reason, so the area's page can say who was not reached and w
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
@@ -39,6 +40,17 @@ Audience, Channel, State = Delivery.Audience, Delivery.Channel, Delivery.State
 SEND_TASK = "frontdesk.channels.send_due"
 
 
+@dataclass(frozen=True)
+class Outgoing:
+    """One message and who it is for, as ``message_send`` takes them."""
+
+    site: Site
+    recipients: Sequence[Recipient]
+    message: Message
+    about: models.Model | None = None
+    user: User | None = None
+
+
 # No transaction of its own: its one write is the rows' bulk insert (atomic by itself),
 # part of the caller's change when it has one. A savepoint here cost the beat's chasing
 # two more round trips per message.
@@ -51,31 +63,50 @@ def message_send(
     user: User | None = None,
 ) -> list[Delivery]:
     """Write the deliveries of one message; they are sent after the caller commits."""
+    return messages_send([Outgoing(site, list(recipients), message, about, user)])
+
+
+def messages_send(outgoing: Iterable[Outgoing]) -> list[Delivery]:
+    """Write the deliveries of several messages (a beat run's reminders, each about its
+    own case) in one insert; they are sent after the caller commits."""
     now = timezone.now()
-    planner = _Planner(site, message, now)
-    for recipient in recipients:
-        planner.add(recipient)
-    about_type = ContentType.objects.get_for_model(about) if about is not None else None
-    for row in planner.rows:
-        if row.about_id == "":  # a Personal recipient's rows name their own record
-            row.about_type, row.about_id = about_type, str(about.pk) if about is not None else ""
-        row.created_by = user
-    copy_create(planner.rows, batch_size=2000)
-    if any(r.state == State.PENDING and r.not_before <= now for r in planner.rows):
+    rows: list[Delivery] = []
+    for each in outgoing:
+        planner = _Planner(each.site, each.message, now)
+        for recipient in each.recipients:
+            planner.add(recipient)
+        about = each.about
+        about_type = ContentType.objects.get_for_model(about) if about is not None else None
+        for row in planner.rows:
+            if row.about_id == "":  # a Personal recipient's rows name their own record
+                row.about_type, row.about_id = (
+                    about_type,
+                    str(about.pk) if about is not None else "",
+                )
+            row.created_by = each.user
+        rows += planner.rows
+    copy_create(rows, batch_size=2000)
+    if any(r.state == State.PENDING and r.not_before <= now for r in rows):
         enqueue_once_on_commit(SEND_TASK)
-    return planner.rows
+    return rows
 
 
 def department_recipients(department: Department) -> list[Recipient]:
     """What ``DepartmentStaff`` stands for: the department's active staff-group robots and
-    each active member. A caller telling one department many times (the beat's chasing)
-    may read it once and pass the list instead."""
-    robots = Robot.objects.filter(department=department, is_active=True)
-    members = User.objects.filter(department=department, is_active=True)
-    return [
-        *(GroupRobot(robot, robot.name) for robot in robots),
-        *(Staff(member) for member in members),
-    ]
+    each active member."""
+    return departments_recipients([department.pk])[department.pk]
+
+
+def departments_recipients(ids: Iterable[int]) -> dict[int, list[Recipient]]:
+    """``department_recipients`` of several departments in two queries, for a caller
+    telling many departments at once (the beat's chasing)."""
+    ids = list(ids)
+    found: dict[int, list[Recipient]] = {pk: [] for pk in ids}
+    for robot in Robot.objects.filter(department__in=ids, is_active=True):
+        found[robot.department_id].append(GroupRobot(robot, robot.name))
+    for member in User.objects.filter(department__in=ids, is_active=True):
+        found[member.department_id].append(Staff(member))
+    return found
 
 
 class _Planner:
