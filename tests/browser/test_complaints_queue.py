@@ -41,7 +41,8 @@ def test_it_shows_the_engineer_their_queue_as_cards_on_a_phone(
     cards = phone.locator("#cases .case-row")
     expect(cards).to_have_count(1)
     expect(phone.locator("#cases thead")).to_be_hidden()
-    expect(phone.locator("#cases .case-row .case-when")).to_be_hidden()
+    for column in phone.locator("#cases .case-row .cell-desk").all():
+        expect(column).to_be_hidden()
     assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     card = cards.first
     assert card.evaluate("row => getComputedStyle(row).display") == "grid"

@@ -43,6 +43,11 @@ def test_it_lists_the_sites_notices_newest_first(clerk_client, notices, other_si
     html = response.content.decode()
     assert "锦绣华庭停电通知" not in html
     assert "待审核" in html and "已发布" in html and "草稿" in html
+    # One table drawn once (desk.css makes its rows cards on a phone): each notice's
+    # link once.
+    water = reverse("notices:detail", args=[notices["water"].pk])
+    assert html.count(f'href="{water}"') == 1
+    assert 'class="table table-sm table-hover align-middle bg-white cards-on-phone"' in html
 
 
 @pytest.mark.parametrize(
