@@ -23,7 +23,9 @@ COUNT_CAP = export_selectors.EXPORT_LIMIT
 
 
 def _page(request: HttpRequest, cases, **context) -> dict:
-    page = CappedPaginator(cases, selectors.PAGE, cap=COUNT_CAP).get_page(request.GET.get("page"))
+    page = CappedPaginator(selectors.for_page(cases), selectors.PAGE, cap=COUNT_CAP).get_page(
+        request.GET.get("page")
+    )
     page.object_list = selectors.case_rows(page.object_list)
     return {
         "area": area("complaints"),

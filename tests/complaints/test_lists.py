@@ -4,6 +4,8 @@ per department; what each user may see of them."""
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -244,6 +246,21 @@ def test_it_reads_a_working_view_in_a_fixed_number_of_queries(
     # unread messages (no summary)
     with django_assert_num_queries(7):
         assert len(numbers(client.get(INDEX))) == rows
+
+
+def test_a_page_reads_only_the_columns_it_shows(client, site_a, clerk, engineer):
+    """A case has over fifty columns (its description, the hotline's reply, the
+    call-back's comment…): the page reads the few its rows show."""
+    _many(site_a, clerk, engineer, 3)
+    client.force_login(clerk)
+    client.get(INDEX)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(INDEX, {"view": "overdue"})
+    assert len(numbers(response)) == 3
+    page = [q["sql"] for q in queries if '"complaints_case"."number"' in q["sql"]]
+    assert len(page) == 1, page
+    for column in ("description", "hotline_reply", "feedback_token", "reminders_sent"):
+        assert f'"complaints_case"."{column}"' not in page[0]
 
 
 @pytest.mark.parametrize("rows", [1, 12])
