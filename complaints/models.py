@@ -28,7 +28,7 @@ from django.utils.translation import pgettext_lazy
 from frontdesk.models import AppendOnly, Department, Site, SiteSettings
 from frontdesk.scoping import SiteScopedQuerySet, check_same_site
 
-from .states import OPEN, RUNNING, State
+from .states import BADGES, OPEN, RUNNING, State
 
 # A category's allowance is at most this many minutes (60 calendar days; in working time
 # far longer): a typo of a few zeros, not a deadline.
@@ -251,6 +251,9 @@ class Case(models.Model):
     partial index finds every reminder due across all sites. It may be earlier than
     needed, never later: the beat recomputes a case's schedule before it sends anything.
     """
+
+    # {% state_badge case %}
+    STATE_BADGES = BADGES
 
     class Kind(models.TextChoices):
         COMPLAINT = "complaint", _("Complaint")

@@ -143,3 +143,20 @@ allowed = MACHINE.allowed
 actions_allowed = MACHINE.actions_allowed
 transition = MACHINE.transition
 path = MACHINE.path
+
+# The badge of each state on the desk's pages ({% state_badge case %}); a withdrawn case's
+# is light.
+BADGES = transitions.Badges(
+    State,
+    {
+        State.REGISTERED: "text-bg-secondary",
+        State.ASSIGNED: "text-bg-primary",
+        State.IN_PROGRESS: "text-bg-info",
+        State.PAUSED: "text-bg-warning",
+        State.RESOLVED: "text-bg-success",
+        State.CALLED_BACK: "text-bg-success",
+        State.REOPENED: "text-bg-danger",
+        State.CLOSED: "text-bg-dark",
+    },
+    "case-state",
+)

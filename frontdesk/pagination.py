@@ -42,6 +42,11 @@ class CappedPaginator(Paginator):
     def count(self) -> int:
         rows = self.object_list
         if hasattr(rows, "order_by"):  # a queryset: SELECT COUNT(*) FROM (… LIMIT n)
+            if rows.query.group_by is None and rows._fields is None:
+                # Rows of a model counted by their ids alone: what the page annotates them
+                # with (the posting checklist's boards waiting, an array per notice) is
+                # not worked out for the count. A grouped query keeps its own columns.
+                rows = rows.values("pk")
             return rows.order_by()[: self.limit + 1].count()
         return min(len(rows), self.limit + 1)
 

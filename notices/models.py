@@ -38,7 +38,7 @@ from django.utils.translation import pgettext_lazy
 from frontdesk.models import AppendOnly, Department, Site
 from frontdesk.scoping import SiteScopedQuerySet, check_same_site
 
-from .states import IN_PROGRESS, SHOWN_PUBLICLY, State
+from .states import BADGES, IN_PROGRESS, SHOWN_PUBLICLY, State
 
 TOKEN_BYTES = 16  # 22 characters in the link; far beyond guessing
 TITLE_LENGTH = 100
@@ -227,6 +227,9 @@ class Notice(models.Model):
     once the second gets a Conflict and loses nothing (notices.services.changes).
     ``version`` is what residents see: 第 2 版, the correction of version 1.
     """
+
+    # {% state_badge notice %}
+    STATE_BADGES = BADGES
 
     class Audience(models.TextChoices):
         SITE = "site", _("The whole site")

@@ -110,3 +110,19 @@ MACHINE = transitions.Transitions(TRANSITIONS, IllegalTransition)
 allowed = MACHINE.allowed
 actions_allowed = MACHINE.actions_allowed
 transition = MACHINE.transition
+
+# The badge of each state on the desk's pages ({% state_badge notice %}).
+BADGES = transitions.Badges(
+    State,
+    {
+        S.DRAFT: "text-bg-secondary",
+        S.SUBMITTED: "text-bg-primary",
+        S.RETURNED: "text-bg-warning",
+        S.APPROVED: "text-bg-info",
+        S.PUBLISHED: "text-bg-success",
+        S.WITHDRAWN: "text-bg-danger",
+        S.EXPIRED: "text-bg-dark",
+        S.SUPERSEDED: "text-bg-dark",
+    },
+    "notice-state",
+)

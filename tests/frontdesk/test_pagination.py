@@ -5,7 +5,10 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.db.models import Count, Sum
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db import connection
+from django.db.models import Count, OuterRef, Sum
+from django.test.utils import CaptureQueriesContext
 
 from frontdesk.pagination import CappedPaginator, WindowCountPaginator
 from residents.models import Bill, FeeKind, House
@@ -65,3 +68,24 @@ def test_the_capped_count_stops_past_the_cap(site_a, django_assert_num_queries):
     page = paginator.get_page(1)
     assert (paginator.count, paginator.capped) == (4, True)  # counted to cap + 1 only
     assert len(page) == 2
+
+
+def test_the_capped_count_reads_the_ids_not_what_the_rows_are_annotated_with(site_a, owing):
+    """A page's rows may carry an annotation worked out per row (the posting checklist's
+    boards waiting, an array per notice): the count leaves it out, and counts the same."""
+    houses = (
+        House.objects.filter(site=site_a)
+        .annotate(
+            bill_periods=ArraySubquery(Bill.objects.filter(house=OuterRef("pk")).values("period"))
+        )
+        .filter(bills__amount__gt=0)
+        .distinct()
+        .order_by("pk")
+    )
+    paginator = CappedPaginator(houses, 2, cap=100)
+    with CaptureQueriesContext(connection) as queries:
+        assert paginator.count == 7
+    (sql,) = [q["sql"] for q in queries]
+    assert "ARRAY" not in sql and "residents_bill" in sql
+    # An aggregate keeps its own columns: the groups are what is counted.
+    assert CappedPaginator(owing, 2).count == 7
