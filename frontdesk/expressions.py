@@ -12,9 +12,10 @@ class AnyOf(Func):
     parameters costs milliseconds of preparing, quoting and planning each of them, for
     the same plan.
 
-    The ids are handed to the driver as one list, not as an ``ArrayField`` value: that
-    one prepares each element through the field on every compile (12 ms for 5,000 ids;
-    the list as it is: under 1 ms)."""
+    The ids are handed to the driver as the array's text (``{1,2,3}``), cast by the
+    server: an ``ArrayField`` value prepares each element through the field on every
+    compile (12 ms for 5,000 ids), and a Python list has the driver check and quote each
+    element (~1.5 ms for the reach panel's 1,500 ids); the text is one join of numbers."""
 
     output_field = BooleanField()
 
@@ -24,7 +25,9 @@ class AnyOf(Func):
 
     def as_sql(self, compiler, connection, **extra):
         column, params = compiler.compile(self.get_source_expressions()[0])
-        return f"{column} = ANY(%s::bigint[])", (*params, self.ids)
+        # Numbers only (any_of makes them ints): nothing in the text needs quoting.
+        array = "{" + ",".join(map(str, self.ids)) + "}"
+        return f"{column} = ANY(%s::bigint[])", (*params, array)
 
 
 def any_of(field: str, ids: Iterable[int]) -> AnyOf:
