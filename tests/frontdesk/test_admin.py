@@ -3,7 +3,6 @@
 import re
 
 import pytest
-from django.contrib.admin import site as admin_site
 from django.urls import reverse
 
 from frontdesk.admin import RecordTypeFilter
