@@ -98,3 +98,28 @@ def test_a_lookup_typed_after_the_session_ended_says_so_in_place(client, db):
     assert response.status_code == 401
     html = response.content.decode()
     assert "登录已过期" in html and "/accounts/login/?next=/residents/%3Fq%3D" in html
+
+
+def test_each_row_links_to_its_page_and_offers_a_case(clerk_client, site_a, zsf):
+    homeless = factories.make_resident(site_a, "张<b>无房", "13900139000")
+    house = zsf.houses.get()
+    html = clerk_client.get(URL, {"q": "张"}, **HTMX).content.decode()
+    house_page = reverse("residents:house", args=[house.pk])
+    case = reverse("complaints:case_create")
+    # A resident with a house: their house's page, and a case about it for them.
+    assert f'href="{house_page}"' in html
+    assert f'href="{case}?house={house.pk}&amp;resident={zsf.pk}"' in html
+    # One without: a new inquiry about them, no case button; their name escaped.
+    assert f'href="{reverse("visitors:inquiry_create")}?resident={homeless.pk}"' in html
+    assert f"resident={homeless.pk}&amp;" not in html
+    assert "张&lt;b&gt;无房" in html and "<b>" not in html
+    assert "未关联房屋" in html and "登记工单" in html
+    assert html.count("result-case") == 1
+
+
+def test_a_house_row_offers_a_case_about_the_house(clerk_client, site_a, zsf):
+    house = zsf.houses.get()
+    html = clerk_client.get(URL, {"q": "3-2-1201"}, **HTMX).content.decode()
+    assert 'class="result-house">3栋2单元1201</strong>' in html
+    assert f'href="{reverse("complaints:case_create")}?house={house.pk}"' in html
+    assert "张三丰（业主）" in html
