@@ -26,9 +26,9 @@ class DeskAdminSite(admin.AdminSite):
     enable_nav_sidebar = False
 
     def get_app_list(self, request, app_label=None):
-        # Every admin page's context names the app list (each_context), read by the
-        # sidebar and the index alone: worked out only when a page draws it (~10 ms of a
-        # changelist's time, which does not).
+        # Every admin page's context names the app list (each_context); with no sidebar
+        # only the index and an app's page draw it: worked out only when drawn (~10 ms of
+        # a changelist's time otherwise).
         return SimpleLazyObject(lambda: self._app_list(request, app_label))
 
     def _app_list(self, request, app_label):
